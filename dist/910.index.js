@@ -1,0 +1,75 @@
+export const id = 910;
+export const ids = [910];
+export const modules = {
+
+/***/ 910:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   describeUnfinished: () => (/* binding */ describeUnfinished),
+/* harmony export */   waitUntilEnded: () => (/* binding */ waitUntilEnded)
+/* harmony export */ });
+/* unused harmony exports DEFAULT_SCHEDULE, needsWaiting, baseDelay */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+/* harmony import */ var _jobs_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5995);
+
+
+const DEFAULT_SCHEDULE = { firstDelayMs: 500, maxDelayMs: 10_000, jitter: 0.2 };
+const realClock = {
+    now: () => Date.now(),
+    sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+    random: Math.random
+};
+/** Only jobs that were asked to stop, or were already stopping, and have not yet reached a final state. */
+function needsWaiting(outcome) {
+    return ((outcome.result === 'stopped' || outcome.result === 'already-stopping') && !(0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .isFinal */ .dR)(outcome.job.status));
+}
+/** The delay before poll number `attempt` (0-based), before jitter. */
+function baseDelay(attempt, schedule) {
+    return Math.min(schedule.maxDelayMs, schedule.firstDelayMs * 2 ** attempt);
+}
+async function waitUntilEnded(amplify, outcomes, timeoutMs, schedule = DEFAULT_SCHEDULE, clock = realClock) {
+    const started = clock.now();
+    const deadline = started + timeoutMs;
+    const waited = await Promise.all(outcomes.map(outcome => needsWaiting(outcome) ? pollUntilFinal(amplify, outcome, deadline, schedule, clock) : outcome));
+    return {
+        outcomes: waited,
+        unfinished: waited.filter(needsWaiting),
+        waitedMs: clock.now() - started
+    };
+}
+async function pollUntilFinal(amplify, outcome, deadline, schedule, clock) {
+    let current = outcome;
+    for (let attempt = 0;; attempt++) {
+        const remaining = deadline - clock.now();
+        if (remaining <= 0)
+            return current;
+        const jittered = baseDelay(attempt, schedule) * (1 - schedule.jitter + 2 * schedule.jitter * clock.random());
+        await clock.sleep(Math.min(jittered, remaining));
+        try {
+            const job = await amplify.getJob(current.job.jobId);
+            current = { ...current, job: { ...current.job, status: job.status } };
+            if ((0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .isFinal */ .dR)(job.status))
+                return current;
+        }
+        catch (error) {
+            if (!isPassing(error))
+                throw error;
+            attempt++; // throttled or failing after the SDK's own retries: back off one step further
+        }
+    }
+}
+/** Failures that another poll may not meet: throttling, Amplify's own errors, the network. */
+function isPassing(error) {
+    return (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l &&
+        (error.kind === 'throttled' || error.kind === 'service' || error.kind === 'network'));
+}
+function describeUnfinished(unfinished, timeoutSeconds) {
+    const list = unfinished.map(o => `job ${o.job.jobId} (${o.job.status})`).join(', ');
+    return `Waited ${timeoutSeconds} s (wait-timeout), but ${unfinished.length === 1 ? 'this job has' : 'these jobs have'} not ended: ${list}. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the job in the Amplify console.`;
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,36 @@
+/**
+ * Every failure the action reports has a kind, so that main.ts decides the exit in one place and the
+ * message always says what went wrong and what to do next.
+ */
+export type ErrorKind =
+  | 'input' // an input or the event context is not usable; no request was sent
+  | 'credentials' // no usable AWS credentials, or the signature was refused
+  | 'permission' // IAM refused an Amplify action
+  | 'not-found' // the app, branch or job does not exist
+  | 'throttled' // Amplify kept throttling after every retry
+  | 'service' // Amplify failed in a way retries did not fix
+  | 'network' // Amplify could not be reached or did not answer in time
+  | 'no-job' // discovery found nothing and if-no-job is `fail`
+  | 'stop-failed' // one or more stops failed; the message lists them
+  | 'wait-timeout' // wait-timeout passed before every job ended
+
+export class ActionError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string
+  ) {
+    super(message)
+    this.name = 'ActionError'
+  }
+}
+
+/** A named input did not have its accepted form. */
+export class InputError extends ActionError {
+  constructor(
+    readonly input: string,
+    message: string
+  ) {
+    super('input', message)
+    this.name = 'InputError'
+  }
+}

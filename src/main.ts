@@ -1,0 +1,143 @@
+/**
+ * Wires the parts: settings -> jobs to act on -> stop -> (wait) -> report. Decides the exit in one place.
+ */
+import * as core from '@actions/core'
+import { createAmplify, AmplifyRequestError, type Amplify } from './amplify.js'
+import { ActionError } from './errors.js'
+import { classifyStatus, foundNothing, newestOutcomesFirst, planDiscovery, type JobOutcome } from './jobs.js'
+import { amplifyEndpoint, proxyRouteFor } from './proxy.js'
+import { logOutcomes, setOutputs, writeSummary } from './report.js'
+import { readSettings, type Settings } from './settings.js'
+import { stopAll, stopJob } from './stop.js'
+
+export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  let amplify: Amplify | undefined
+  try {
+    const settings = await readSettings(env)
+    const endpoint = amplifyEndpoint(settings.region, env)
+    const proxy = await proxyRouteFor(endpoint)
+    core.info(
+      `Amplify app ${settings.appId} in ${settings.region}, branch ${JSON.stringify(settings.branchName)}${branchOrigin(settings)}${proxy ? `, through the proxy ${proxy.via}` : ''}`
+    )
+    amplify = createAmplify(settings, { env, agent: proxy?.agent })
+
+    const found =
+      settings.jobId !== undefined
+        ? [await actOnJob(amplify, settings, settings.jobId)]
+        : await actOnBranch(amplify, settings)
+    if (found === 'nothing') {
+      setOutputs([])
+      await writeSummary({ settings, outcomes: [] }, env)
+      return
+    }
+    let outcomes = found
+    let waitedMs: number | undefined
+    let unfinishedMessage: string | undefined
+    if (settings.wait && !settings.dryRun && outcomes.some(o => o.result !== 'failed')) {
+      const { waitUntilEnded, describeUnfinished } = await import('./wait.js')
+      const waited = await waitUntilEnded(amplify, outcomes, settings.waitTimeoutSeconds * 1000)
+      outcomes = waited.outcomes
+      waitedMs = waited.waitedMs
+      if (waited.unfinished.length > 0)
+        unfinishedMessage = describeUnfinished(waited.unfinished, settings.waitTimeoutSeconds)
+    }
+
+    logOutcomes(outcomes, settings)
+    setOutputs(outcomes)
+    await writeSummary({ settings, outcomes, waitedMs }, env)
+
+    const failed = outcomes.filter(o => o.result === 'failed')
+    if (failed.length > 0) {
+      throw new ActionError(
+        'stop-failed',
+        failed.length === 1
+          ? (failed[0].error ?? '')
+          : `${failed.length} of ${outcomes.length} jobs could not be stopped: ${failed.map(o => `job ${o.job.jobId}: ${o.error}`).join(' ')}`
+      )
+    }
+    if (unfinishedMessage) throw new ActionError('wait-timeout', unfinishedMessage)
+  } catch (error) {
+    core.setFailed(
+      error instanceof ActionError
+        ? error.message
+        : `Unexpected error: ${error instanceof Error ? error.message : String(error)}`
+    )
+    if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack)
+  } finally {
+    amplify?.close()
+  }
+}
+
+function branchOrigin(settings: Settings): string {
+  if (settings.branchSource === 'pull-request') return ' (the pull request head branch)'
+  if (settings.branchSource === 'ref') return ' (from GITHUB_REF)'
+  return ''
+}
+
+/** job-id given: stop that job, or, in a dry run, look at it and say what a stop would do. */
+async function actOnJob(amplify: Amplify, settings: Settings, jobId: string): Promise<JobOutcome> {
+  if (!settings.dryRun) return stopJob(amplify, jobId)
+  const job = await amplify.getJob(jobId)
+  const kind = classifyStatus(job.status)
+  return {
+    job,
+    previousStatus: job.status,
+    result: kind === 'final' ? 'already-ended' : kind === 'stopping' ? 'already-stopping' : 'would-stop'
+  }
+}
+
+/** No job-id: list the branch's jobs, choose, and stop the chosen ones concurrently. */
+async function actOnBranch(amplify: Amplify, settings: Settings): Promise<JobOutcome[] | 'nothing'> {
+  let jobs
+  try {
+    jobs = await amplify.listJobs()
+  } catch (error) {
+    if (
+      error instanceof AmplifyRequestError &&
+      (error.missing === 'branch' || error.missing === 'app-or-branch')
+    ) {
+      return noJob(
+        settings,
+        `${error.message} Nothing to stop (Amplify deletes a preview branch when its pull request closes).`
+      )
+    }
+    throw error
+  }
+  const plan = planDiscovery(jobs, settings)
+  for (const job of plan.unknownStatus) {
+    core.warning(
+      `Job ${job.jobId} has the status ${JSON.stringify(job.status)}, which this version of the action does not know: left alone.`
+    )
+  }
+  if (foundNothing(plan)) {
+    const scope = settings.commitId ? ` building commit ${settings.commitId}` : ''
+    return noJob(
+      settings,
+      `No job${scope} is in progress on branch ${JSON.stringify(settings.branchName)} of app ${settings.appId} (${jobs.length} job${jobs.length === 1 ? '' : 's'} listed).`
+    )
+  }
+  if (plan.kept && plan.toStop.length === 0 && plan.alreadyStopping.length === 0) {
+    core.info(`Only job ${plan.kept.jobId}, the newest, is in progress: no superseded build to stop.`)
+  }
+  const stopping: JobOutcome[] = plan.alreadyStopping.map(job => ({
+    job,
+    result: 'already-stopping',
+    previousStatus: job.status
+  }))
+  const kept: JobOutcome[] = plan.kept
+    ? [{ job: plan.kept, result: 'kept', previousStatus: plan.kept.status }]
+    : []
+  const acted: JobOutcome[] = settings.dryRun
+    ? plan.toStop.map(job => ({ job, result: 'would-stop', previousStatus: job.status }))
+    : await stopAll(amplify, plan.toStop)
+  return newestOutcomesFirst([...acted, ...stopping, ...kept])
+}
+
+/** Discovery found nothing: warn, stay quiet, or fail, as if-no-job says. */
+function noJob(settings: Settings, message: string): 'nothing' {
+  if (settings.ifNoJob === 'fail')
+    throw new ActionError('no-job', `${message} Failing because if-no-job is fail.`)
+  if (settings.ifNoJob === 'warn') core.warning(message)
+  else core.info(message)
+  return 'nothing'
+}

@@ -1,0 +1,109 @@
+/**
+ * Waiting until stopped jobs have really ended. Loaded only when `wait` is on.
+ * Polls soon after the stop (a cancel often lands within seconds), then backs off with jitter to a cap,
+ * so a long wait costs few requests. Throttling or a passing failure slows the polling; it never ends it.
+ */
+import type { Amplify } from './amplify.js'
+import { ActionError } from './errors.js'
+import { isFinal, type JobOutcome } from './jobs.js'
+
+export interface PollSchedule {
+  /** The first poll comes this long after the stop. */
+  firstDelayMs: number
+  /** The delay doubles up to this cap. */
+  maxDelayMs: number
+  /** Each delay is multiplied by a factor in [1 - jitter, 1 + jitter]. */
+  jitter: number
+}
+
+export const DEFAULT_SCHEDULE: PollSchedule = { firstDelayMs: 500, maxDelayMs: 10_000, jitter: 0.2 }
+
+export interface WaitResult {
+  outcomes: JobOutcome[]
+  /** Jobs that had not ended when the timeout passed. */
+  unfinished: JobOutcome[]
+  waitedMs: number
+}
+
+export interface Clock {
+  now(): number
+  sleep(ms: number): Promise<void>
+  random(): number
+}
+
+const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+  random: Math.random
+}
+
+/** Only jobs that were asked to stop, or were already stopping, and have not yet reached a final state. */
+export function needsWaiting(outcome: JobOutcome): boolean {
+  return (
+    (outcome.result === 'stopped' || outcome.result === 'already-stopping') && !isFinal(outcome.job.status)
+  )
+}
+
+/** The delay before poll number `attempt` (0-based), before jitter. */
+export function baseDelay(attempt: number, schedule: PollSchedule): number {
+  return Math.min(schedule.maxDelayMs, schedule.firstDelayMs * 2 ** attempt)
+}
+
+export async function waitUntilEnded(
+  amplify: Amplify,
+  outcomes: readonly JobOutcome[],
+  timeoutMs: number,
+  schedule: PollSchedule = DEFAULT_SCHEDULE,
+  clock: Clock = realClock
+): Promise<WaitResult> {
+  const started = clock.now()
+  const deadline = started + timeoutMs
+  const waited = await Promise.all(
+    outcomes.map(outcome =>
+      needsWaiting(outcome) ? pollUntilFinal(amplify, outcome, deadline, schedule, clock) : outcome
+    )
+  )
+  return {
+    outcomes: waited,
+    unfinished: waited.filter(needsWaiting),
+    waitedMs: clock.now() - started
+  }
+}
+
+async function pollUntilFinal(
+  amplify: Amplify,
+  outcome: JobOutcome,
+  deadline: number,
+  schedule: PollSchedule,
+  clock: Clock
+): Promise<JobOutcome> {
+  let current = outcome
+  for (let attempt = 0; ; attempt++) {
+    const remaining = deadline - clock.now()
+    if (remaining <= 0) return current
+    const jittered =
+      baseDelay(attempt, schedule) * (1 - schedule.jitter + 2 * schedule.jitter * clock.random())
+    await clock.sleep(Math.min(jittered, remaining))
+    try {
+      const job = await amplify.getJob(current.job.jobId)
+      current = { ...current, job: { ...current.job, status: job.status } }
+      if (isFinal(job.status)) return current
+    } catch (error) {
+      if (!isPassing(error)) throw error
+      attempt++ // throttled or failing after the SDK's own retries: back off one step further
+    }
+  }
+}
+
+/** Failures that another poll may not meet: throttling, Amplify's own errors, the network. */
+function isPassing(error: unknown): boolean {
+  return (
+    error instanceof ActionError &&
+    (error.kind === 'throttled' || error.kind === 'service' || error.kind === 'network')
+  )
+}
+
+export function describeUnfinished(unfinished: readonly JobOutcome[], timeoutSeconds: number): string {
+  const list = unfinished.map(o => `job ${o.job.jobId} (${o.job.status})`).join(', ')
+  return `Waited ${timeoutSeconds} s (wait-timeout), but ${unfinished.length === 1 ? 'this job has' : 'these jobs have'} not ended: ${list}. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the job in the Amplify console.`
+}
