@@ -8,5 +8,6 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, isolatedModules: true, tsconfig: 'tsconfig.json' }]
   },
-  testTimeout: 30000
+  testTimeout: 30000,
+  reporters: ['default', '<rootDir>/scripts/jest-passed-failed-reporter.cjs']
 }
