@@ -19,8 +19,26 @@ export default defineConfig(
     ...jestPlugin.configs['flat/recommended']
   },
   {
-    files: ['**/*.js', '**/*.mjs'],
-    languageOptions: { globals: { process: 'readonly', console: 'readonly' } }
+    // Plain JavaScript runs under Node (test support, scripts): declare the Node globals it may use.
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'process',
+          'console',
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'setImmediate',
+          'Buffer',
+          'URL',
+          'module',
+          'require',
+          '__dirname'
+        ].map(name => [name, 'readonly'])
+      )
+    }
   },
   prettier
 )
