@@ -57783,7 +57783,7 @@ async function run(env = process.env) {
     catch (error) {
         setFailed(error instanceof errors/* ActionError */.l
             ? error.message
-            : `Unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+            : `Unexpected error: ${error instanceof Error ? error.message : String(error)}. This is a bug in amplify-stop-job: please report it with this log (re-run with debug logging for the stack trace).`);
         if (!(error instanceof errors/* ActionError */.l) && error instanceof Error && error.stack)
             core_debug(error.stack);
     }

@@ -60,7 +60,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     core.setFailed(
       error instanceof ActionError
         ? error.message
-        : `Unexpected error: ${error instanceof Error ? error.message : String(error)}`
+        : `Unexpected error: ${error instanceof Error ? error.message : String(error)}. This is a bug in amplify-stop-job: please report it with this log (re-run with debug logging for the stack trace).`
     )
     if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack)
   } finally {
