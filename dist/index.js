@@ -57524,7 +57524,7 @@ function html(text) {
 
 const MAX_WAIT_TIMEOUT_SECONDS = 21600; // a job's six-hour limit
 const DEFAULT_WAIT_TIMEOUT_SECONDS = 300;
-const APP_ID = /^d[a-z0-9]{0,19}$/;
+const APP_ID = /^d[a-z0-9]{1,19}$/; // Amplify's pattern d[a-z0-9]+: a bare d is no app id
 const JOB_ID = /^[0-9]{1,255}$/;
 const COMMIT_ID = /^[0-9a-f]{7,64}$/i;
 const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
