@@ -57656,9 +57656,11 @@ function parseRegion(raw, env) {
     }
     return value;
 }
+// JSON.stringify escapes C0 controls only; these it leaves raw: DEL, C1 controls and the line separators.
+const UNESCAPED_BY_JSON = /[\u007f-\u009f\u2028\u2029]/g;
 /** Quotes a value for an error message; JSON escaping keeps control characters and quotes visible and inert. */
 function quote(value) {
-    return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+    return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value).replace(UNESCAPED_BY_JSON, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 /** Reads the step's inputs (the only getInput calls) and, only if needed, the workflow event. */
 async function readSettings(env = process.env) {
