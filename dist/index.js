@@ -57440,6 +57440,15 @@ function logOutcomes(outcomes, settings) {
             info(line);
     }
 }
+/** After a wait: one line for each job whose status changed, e.g. CANCELLING → CANCELLED. */
+function logEndings(before, after, settings) {
+    after.forEach((outcome, i) => {
+        const earlier = before[i]?.job.status;
+        if (earlier !== undefined && earlier !== outcome.job.status) {
+            info(`Job ${outcome.job.jobId} on branch ${logQuote(settings.branchName)} is now ${outcome.job.status} (was ${earlier})`);
+        }
+    });
+}
 async function writeSummary(report, env = process.env) {
     if (!env.GITHUB_STEP_SUMMARY) {
         core_debug('GITHUB_STEP_SUMMARY is not set: no step summary written.');
@@ -57760,17 +57769,24 @@ async function run(env = process.env) {
             return;
         }
         let outcomes = found;
+        logOutcomes(outcomes, settings); // before any wait, so the log shows each stop as it happens
         let waitedMs;
-        let unfinishedMessage;
+        let waitFailure;
         if (settings.wait && !settings.dryRun && outcomes.some(o => o.result !== 'failed')) {
             const { waitUntilEnded, describeUnfinished } = await __nccwpck_require__.e(/* import() */ 910).then(__nccwpck_require__.bind(__nccwpck_require__, 910));
-            const waited = await waitUntilEnded(amplify, outcomes, settings.waitTimeoutSeconds * 1000);
-            outcomes = waited.outcomes;
-            waitedMs = waited.waitedMs;
-            if (waited.unfinished.length > 0)
-                unfinishedMessage = describeUnfinished(waited.unfinished, settings.waitTimeoutSeconds);
+            try {
+                const waited = await waitUntilEnded(amplify, outcomes, settings.waitTimeoutSeconds * 1000);
+                logEndings(outcomes, waited.outcomes, settings);
+                outcomes = waited.outcomes;
+                waitedMs = waited.waitedMs;
+                if (waited.unfinished.length > 0) {
+                    waitFailure = new errors/* ActionError */.l('wait-timeout', describeUnfinished(waited.unfinished, settings.waitTimeoutSeconds));
+                }
+            }
+            catch (error) {
+                waitFailure = error; // reported after the outputs, which still describe the stops
+            }
         }
-        logOutcomes(outcomes, settings);
         setOutputs(outcomes);
         await writeSummary({ settings, outcomes, waitedMs }, env);
         const failed = outcomes.filter(o => o.result === 'failed');
@@ -57779,8 +57795,8 @@ async function run(env = process.env) {
                 ? (failed[0].error ?? '')
                 : `${failed.length} of ${outcomes.length} jobs could not be stopped: ${failed.map(o => `job ${o.job.jobId}: ${o.error}`).join(' ')}`);
         }
-        if (unfinishedMessage)
-            throw new errors/* ActionError */.l('wait-timeout', unfinishedMessage);
+        if (waitFailure)
+            throw waitFailure;
     }
     catch (error) {
         setFailed(error instanceof errors/* ActionError */.l

@@ -6,7 +6,7 @@ import { createAmplify, AmplifyRequestError, type Amplify } from './amplify.js'
 import { ActionError } from './errors.js'
 import { classifyStatus, foundNothing, newestOutcomesFirst, planDiscovery, type JobOutcome } from './jobs.js'
 import { amplifyEndpoint, proxyRouteFor } from './proxy.js'
-import { logOutcomes, setOutputs, writeSummary } from './report.js'
+import { logEndings, logOutcomes, setOutputs, writeSummary } from './report.js'
 import { readSettings, type Settings } from './settings.js'
 import { stopAll, stopJob } from './stop.js'
 
@@ -31,18 +31,27 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       return
     }
     let outcomes = found
+    logOutcomes(outcomes, settings) // before any wait, so the log shows each stop as it happens
     let waitedMs: number | undefined
-    let unfinishedMessage: string | undefined
+    let waitFailure: unknown
     if (settings.wait && !settings.dryRun && outcomes.some(o => o.result !== 'failed')) {
       const { waitUntilEnded, describeUnfinished } = await import('./wait.js')
-      const waited = await waitUntilEnded(amplify, outcomes, settings.waitTimeoutSeconds * 1000)
-      outcomes = waited.outcomes
-      waitedMs = waited.waitedMs
-      if (waited.unfinished.length > 0)
-        unfinishedMessage = describeUnfinished(waited.unfinished, settings.waitTimeoutSeconds)
+      try {
+        const waited = await waitUntilEnded(amplify, outcomes, settings.waitTimeoutSeconds * 1000)
+        logEndings(outcomes, waited.outcomes, settings)
+        outcomes = waited.outcomes
+        waitedMs = waited.waitedMs
+        if (waited.unfinished.length > 0) {
+          waitFailure = new ActionError(
+            'wait-timeout',
+            describeUnfinished(waited.unfinished, settings.waitTimeoutSeconds)
+          )
+        }
+      } catch (error) {
+        waitFailure = error // reported after the outputs, which still describe the stops
+      }
     }
 
-    logOutcomes(outcomes, settings)
     setOutputs(outcomes)
     await writeSummary({ settings, outcomes, waitedMs }, env)
 
@@ -55,7 +64,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
           : `${failed.length} of ${outcomes.length} jobs could not be stopped: ${failed.map(o => `job ${o.job.jobId}: ${o.error}`).join(' ')}`
       )
     }
-    if (unfinishedMessage) throw new ActionError('wait-timeout', unfinishedMessage)
+    if (waitFailure) throw waitFailure
   } catch (error) {
     core.setFailed(
       error instanceof ActionError

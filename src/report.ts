@@ -81,6 +81,22 @@ export function logOutcomes(outcomes: readonly JobOutcome[], settings: Settings)
   }
 }
 
+/** After a wait: one line for each job whose status changed, e.g. CANCELLING → CANCELLED. */
+export function logEndings(
+  before: readonly JobOutcome[],
+  after: readonly JobOutcome[],
+  settings: Settings
+): void {
+  after.forEach((outcome, i) => {
+    const earlier = before[i]?.job.status
+    if (earlier !== undefined && earlier !== outcome.job.status) {
+      core.info(
+        `Job ${outcome.job.jobId} on branch ${logQuote(settings.branchName)} is now ${outcome.job.status} (was ${earlier})`
+      )
+    }
+  })
+}
+
 export async function writeSummary(report: RunReport, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (!env.GITHUB_STEP_SUMMARY) {
     core.debug('GITHUB_STEP_SUMMARY is not set: no step summary written.')

@@ -538,6 +538,41 @@ describe('with wait', () => {
     expect(result.outputs).toMatchObject({ status: 'CANCELLING', 'stopped-count': '1' })
   })
 
+  it('when polling is denied, still logs the stop and sets the outputs before failing with the IAM message', async () => {
+    amplifyMock.on(StopJobCommand).resolves({ jobSummary: summary('42', 'CANCELLING') })
+    amplifyMock.on(GetJobCommand).rejects(
+      Object.assign(
+        new Error(
+          'User: arn:aws:sts::123456789012:assumed-role/ci/x is not authorized to perform: amplify:GetJob'
+        ),
+        {
+          name: 'AccessDeniedException',
+          $metadata: { httpStatusCode: 403 }
+        }
+      )
+    )
+
+    const result = await runAction({ ...onMain, 'job-id': '42', wait: 'true', 'wait-timeout': '5' })
+
+    expect(result.exitCode).toBe(1)
+    expect(result.lines.some(l => l.startsWith('Stopped job 42'))).toBe(true)
+    expect(result.outputs).toMatchObject({ 'job-id': '42', status: 'CANCELLING', 'stopped-count': '1' })
+    expect(result.errors).toHaveLength(1)
+    expect(result.errors[0]).toContain('amplify:GetJob')
+  })
+
+  it('logs each job reaching its final status after the wait', async () => {
+    amplifyMock.on(StopJobCommand).resolves({ jobSummary: summary('42', 'CANCELLING') })
+    amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('42', 'CANCELLED'), steps: [] } })
+    const result = await runAction({ ...onMain, 'job-id': '42', wait: 'true' })
+    const stoppedAt = result.lines.findIndex(l => l.startsWith('Stopped job 42'))
+    const endedAt = result.lines.findIndex(l =>
+      l.includes('Job 42 on branch "main" is now CANCELLED (was CANCELLING)')
+    )
+    expect(stoppedAt).toBeGreaterThanOrEqual(0)
+    expect(endedAt).toBeGreaterThan(stoppedAt)
+  })
+
   it('does not poll in a dry run', async () => {
     branchHas(summary('9', 'RUNNING'))
     const result = await runAction({ ...onMain, 'dry-run': 'true', wait: 'true' })
