@@ -57270,7 +57270,7 @@ function describeFailure(error, operation, target, jobId) {
         case 'AccessDeniedException':
         case 'UnauthorizedException': {
             const arn = resourceArnFrom(said) ?? resourceArn(operation, target);
-            return make('permission', `Amplify ${operation} was denied (${name}: ${said}). Allow amplify:${operation} on ${arn} in the policy of the role this step uses.`);
+            return make('permission', `Amplify ${operation} for ${subject} was denied (${name}: ${said}). Allow amplify:${operation} on ${arn} in the policy of the role this step uses.`);
         }
         case 'InvalidSignatureException':
         case 'SignatureDoesNotMatch':

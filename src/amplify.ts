@@ -169,7 +169,7 @@ export function describeFailure(
       const arn = resourceArnFrom(said) ?? resourceArn(operation, target)
       return make(
         'permission',
-        `Amplify ${operation} was denied (${name}: ${said}). Allow amplify:${operation} on ${arn} in the policy of the role this step uses.`
+        `Amplify ${operation} for ${subject} was denied (${name}: ${said}). Allow amplify:${operation} on ${arn} in the policy of the role this step uses.`
       )
     }
     case 'InvalidSignatureException':

@@ -270,7 +270,7 @@ describe('describeFailure', () => {
       )
       expect(error.kind).toBe('permission')
       expect(error.message).toMatch(
-        /^Amplify GetJob was denied \(UnauthorizedException: Unauthorized\)\. Allow amplify:GetJob on /
+        /^Amplify GetJob for job 42 on branch "feature\/login" was denied \(UnauthorizedException: Unauthorized\)\. Allow amplify:GetJob on /
       )
     })
 
