@@ -98,6 +98,8 @@ export interface LoggedRequest {
   /** Arrival time, ms since the epoch. */
   time: number
   userAgent?: string
+  /** N of the SDK's `amz-sdk-request: attempt=N; max=M` header (1 for a first try); undefined when absent. */
+  attempt?: number
 }
 
 export interface RequestInfo {

@@ -118,6 +118,12 @@ function parseQuery(/** @type {string} */ raw) {
   return query
 }
 
+/** The SDK's `amz-sdk-request: attempt=N; max=M` header: N, or undefined when absent. */
+function attemptOf(/** @type {string | string[] | undefined} */ header) {
+  const match = /\battempt=(\d+)/.exec(String(header ?? ''))
+  return match ? Number(match[1]) : undefined
+}
+
 /**
  * Match a raw path against the service model's routes. Labels are matched on the still-encoded
  * segments (so `feature%2Flogin` stays one segment) and then decoded.
@@ -606,7 +612,8 @@ export async function startAmplifyServer(options = {}) {
       status: 'pending',
       signature: req.headers.authorization ? 'invalid' : 'missing',
       time: Date.now(),
-      userAgent: req.headers['user-agent']
+      userAgent: req.headers['user-agent'],
+      attempt: attemptOf(req.headers['amz-sdk-request'])
     }
     requests.push(entry) // logged on arrival, so the log keeps the order requests came in
 
