@@ -57338,8 +57338,16 @@ function partitionOf(region) {
         return 'aws-us-gov';
     return 'aws';
 }
+/**
+ * A service message as one inert line: white space, control characters (NUL, ESC sequences, C1 such as
+ * NEL) and DEL become one space. Signatures and session tokens the message echoes are left out: AWS's
+ * IncompleteSignatureException quotes the request's whole Authorization header.
+ */
 function oneLine(text) {
-    return text.replace(/\s+/g, ' ').trim();
+    return text
+        .replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ') // eslint-disable-line no-control-regex
+        .replace(/\b(Signature|X-Amz-Signature|X-Amz-Security-Token)=[^\s,;&]+/gi, '$1=[redacted]')
+        .trim();
 }
 
 // EXTERNAL MODULE: ./src/jobs.ts
@@ -57360,9 +57368,13 @@ function amplifyEndpoint(region, env) {
 }
 /** An agent that tunnels (https) or forwards (http) through the configured proxy, or undefined when none applies. */
 async function proxyRouteFor(endpoint) {
-    const proxy = getProxyUrl(endpoint);
+    let proxy = getProxyUrl(endpoint);
     if (!proxy)
         return undefined;
+    // `proxy.corp:3128` (no scheme, as curl accepts it) parses as the scheme `proxy.corp:`: read it as http://.
+    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:' && !proxy.href.includes('//')) {
+        proxy = new URL(`http://${proxy.href}`);
+    }
     const via = `${proxy.protocol}//${proxy.host}`;
     if (endpoint.protocol === 'https:') {
         const { HttpsProxyAgent } = await Promise.all(/* import() */[__nccwpck_require__.e(411), __nccwpck_require__.e(566)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1566));
@@ -57540,6 +57552,8 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
 // C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+// Half of a surrogate pair alone (from a JSON event payload) is no character, and no URL can encode it.
+const LONE_SURROGATE = /\p{Cs}/u;
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
 const YAML_TRUE = ['true', 'True', 'TRUE'];
 const YAML_FALSE = ['false', 'False', 'FALSE'];
@@ -57613,7 +57627,10 @@ function branchFromEvent(event) {
     throw new errors/* InputError */.d('branch-name', `Input branch-name is empty and the event names no branch (GITHUB_REF ${quote(event.ref)}): set branch-name to the Amplify branch.`);
 }
 function validateBranchName(branchName) {
-    if (branchName.length < 1 || branchName.length > 255 || CONTROL.test(branchName)) {
+    if (branchName.length < 1 ||
+        branchName.length > 255 ||
+        CONTROL.test(branchName) ||
+        LONE_SURROGATE.test(branchName)) {
         throw new errors/* InputError */.d('branch-name', `Input branch-name ${quote(branchName)} is not a branch name: it must be 1 to 255 characters with no control characters.`);
     }
 }

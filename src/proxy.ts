@@ -21,8 +21,12 @@ export interface ProxyRoute {
 
 /** An agent that tunnels (https) or forwards (http) through the configured proxy, or undefined when none applies. */
 export async function proxyRouteFor(endpoint: URL): Promise<ProxyRoute | undefined> {
-  const proxy = getProxyUrl(endpoint)
+  let proxy = getProxyUrl(endpoint)
   if (!proxy) return undefined
+  // `proxy.corp:3128` (no scheme, as curl accepts it) parses as the scheme `proxy.corp:`: read it as http://.
+  if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:' && !proxy.href.includes('//')) {
+    proxy = new URL(`http://${proxy.href}`)
+  }
   const via = `${proxy.protocol}//${proxy.host}`
   if (endpoint.protocol === 'https:') {
     const { HttpsProxyAgent } = await import('https-proxy-agent')

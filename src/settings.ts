@@ -49,6 +49,8 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/
 // C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+// Half of a surrogate pair alone (from a JSON event payload) is no character, and no URL can encode it.
+const LONE_SURROGATE = /\p{Cs}/u
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
 const YAML_TRUE = ['true', 'True', 'TRUE']
 const YAML_FALSE = ['false', 'False', 'FALSE']
@@ -158,7 +160,12 @@ export function branchFromEvent(event: EventContext): Pick<Settings, 'branchName
 }
 
 function validateBranchName(branchName: string): void {
-  if (branchName.length < 1 || branchName.length > 255 || CONTROL.test(branchName)) {
+  if (
+    branchName.length < 1 ||
+    branchName.length > 255 ||
+    CONTROL.test(branchName) ||
+    LONE_SURROGATE.test(branchName)
+  ) {
     throw new InputError(
       'branch-name',
       `Input branch-name ${quote(branchName)} is not a branch name: it must be 1 to 255 characters with no control characters.`
