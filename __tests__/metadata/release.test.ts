@@ -11,7 +11,10 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { ROOT } from './repo-metadata.js'
+import { fileURLToPath } from 'node:url'
+
+// Not imported from repo-metadata.ts: that loads @actions/workflow-parser, which this test does not need.
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 const STAND_IN_MARKER = 'stand-in test suite ran'
 const BUILD_TIMEOUT_MS = 180_000
