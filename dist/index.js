@@ -57340,12 +57340,13 @@ function partitionOf(region) {
 }
 /**
  * A service message as one inert line: white space, control characters (NUL, ESC sequences, C1 such as
- * NEL) and DEL become one space. Signatures and session tokens the message echoes are left out: AWS's
- * IncompleteSignatureException quotes the request's whole Authorization header.
+ * NEL) and DEL become one space. An Authorization header, signature or session token the message echoes
+ * is left out: AWS's IncompleteSignatureException quotes the request's whole Authorization header.
  */
 function oneLine(text) {
     return text
         .replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ') // eslint-disable-line no-control-regex
+        .replace(/\b(Authorization\s*[=:]\s*)AWS4-HMAC-SHA256\b(?:[ ,]+(?:Credential|SignedHeaders|Signature)=[^\s,]*)*/gi, '$1[redacted]')
         .replace(/\b(Signature|X-Amz-Signature|X-Amz-Security-Token)=[^\s,;&]+/gi, '$1=[redacted]')
         .trim();
 }
