@@ -13,8 +13,10 @@
 // resets the job on the Amplify server; the own loop does the same in-process.
 //
 // Options: --runs N, --long-wait-runs N, --only stop,discovery,wait, --entry path/to/index.js (bench another
-// bundle, e.g. a copy of the previous dist/), --no-hyperfine, --no-cli. Results are printed as a table and
-// written as JSON to bench-results/ (git-ignored).
+// bundle, e.g. a copy of the previous dist/), --no-hyperfine, --no-cli, and --compare path/to/other/index.js:
+// a before/after of stop by id, the two bundles run alternately (ABBA…) so that the load of a busy machine
+// falls on both alike, with wall and CPU time (user + system, from bash's `times`) and the median of the
+// paired differences. Results are printed as a table and written as JSON to bench-results/ (git-ignored).
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import http from 'node:http'
@@ -33,7 +35,8 @@ const { values: options } = parseArgs({
     only: { type: 'string', default: 'stop,discovery,wait' },
     entry: { type: 'string', default: ACTION_ENTRY },
     'no-hyperfine': { type: 'boolean', default: false },
-    'no-cli': { type: 'boolean', default: false }
+    'no-cli': { type: 'boolean', default: false },
+    compare: { type: 'string' }
   }
 })
 const RUNS = Math.max(1, Number(options.runs))
@@ -41,6 +44,7 @@ const LONG_WAIT_RUNS = Math.max(1, Number(options['long-wait-runs']))
 const WARMUP = 2
 const ONLY = new Set(options.only.split(','))
 const ENTRY = path.resolve(options.entry)
+const COMPARE = options.compare === undefined ? undefined : path.resolve(options.compare)
 const APP = 'dbench0001'
 const RUNTIME_NAMES = /** @type {const} */ (['node20', 'node24'])
 
@@ -341,13 +345,78 @@ async function benchWait() {
   }
 }
 
+/** One run through bash, whose `times` gives the child's CPU time: { ms (wall), cpuMs, code }. */
+function spawnWithCpu(argv, env) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint()
+    const script = '"$@"; code=$?; times >&3; exit $code'
+    const child = spawn('bash', ['-c', script, 'bench', ...argv], {
+      env,
+      stdio: ['ignore', 'ignore', 'ignore', 'pipe']
+    })
+    let times = ''
+    child.stdio[3]?.on('data', chunk => (times += chunk))
+    child.on('error', reject)
+    child.on('close', code => {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6
+      // Second line: the children's user and system time, e.g. `0m0.131s 0m0.021s`.
+      const seconds = [...(times.split('\n')[1] ?? '').matchAll(/(\d+)m([\d.]+)s/g)].map(
+        m => Number(m[1]) * 60 + Number(m[2])
+      )
+      resolve({ ms, cpuMs: seconds.length === 2 ? (seconds[0] + seconds[1]) * 1000 : NaN, code })
+    })
+  })
+}
+
+async function benchCompare() {
+  const server = await startAmplifyServer({ cancelDelayMs: Infinity })
+  server.addJob(APP, 'main', { jobId: '1', status: 'RUNNING' })
+  const env = actionEnv(server, { 'app-id': APP, 'branch-name': 'main', 'job-id': '1' })
+  const bundles = [
+    { name: 'entry', file: ENTRY },
+    { name: 'compare', file: /** @type {string} */ (COMPARE) }
+  ]
+  for (const runtime of ['node24', 'node20']) {
+    const results = bundles.map(() => ({
+      wall: /** @type {number[]} */ ([]),
+      cpu: /** @type {number[]} */ ([])
+    }))
+    for (let i = 0; i < WARMUP + RUNS; i++) {
+      const order = i % 2 === 0 ? [0, 1] : [1, 0]
+      for (const b of order) {
+        server.setJobStatus(APP, 'main', '1', 'RUNNING')
+        const run = await spawnWithCpu([RUNTIMES[runtime], bundles[b].file], env)
+        if (run.code !== 0) throw new Error(`${bundles[b].file} exited ${run.code}`)
+        if (i >= WARMUP) {
+          results[b].wall.push(run.ms)
+          results[b].cpu.push(run.cpuMs)
+        }
+      }
+    }
+    const paired = key => summary(results[1][key].map((v, i) => v - results[0][key][i]))
+    for (const [b, bundle] of bundles.entries()) {
+      rows.push({
+        scenario: 'compare',
+        row: `${bundle.name === 'entry' ? 'A' : 'B'}: ${path.relative(root, bundle.file) || bundle.file}`,
+        runtime,
+        bundle: bundle.file,
+        wallMs: summary(results[b].wall),
+        cpuMs: summary(results[b].cpu),
+        ...(b === 1 ? { pairedWallDeltaMs: paired('wall'), pairedCpuDeltaMs: paired('cpu') } : {})
+      })
+    }
+  }
+  await server.close()
+}
+
 // ---- run ---------------------------------------------------------------------------------------------
 
-function bundleSize(dir) {
+function bundleSize(entry) {
+  const dir = path.dirname(entry)
   const files = readdirSync(dir).filter(name => name.endsWith('.js'))
   const size = name => statSync(path.join(dir, name)).size
   return {
-    entryBytes: size(path.basename(ENTRY)),
+    entryBytes: size(path.basename(entry)),
     allJsBytes: files.reduce((sum, name) => sum + size(name), 0)
   }
 }
@@ -374,6 +443,7 @@ try {
   if (ONLY.has('stop')) await benchStop()
   if (ONLY.has('discovery')) await benchDiscovery()
   if (ONLY.has('wait')) await benchWait()
+  if (COMPARE) await benchCompare()
 } finally {
   control.close()
   for (const cleanup of cleanups) cleanup()
@@ -405,6 +475,12 @@ for (const r of rows) {
   if (r.scenario === 'discovery') {
     notes = `${r.listJobsPerRun} ListJobs (ceil(n/50) = ${r.expectedListJobs}), ${r.stopJobPerRun} StopJob`
   }
+  if (r.scenario === 'compare') {
+    notes = `CPU median ${r.cpuMs.median} ms`
+    if (r.pairedWallDeltaMs) {
+      notes += `; B − A, paired medians: wall ${r.pairedWallDeltaMs.median} ms, CPU ${r.pairedCpuDeltaMs.median} ms`
+    }
+  }
   if (r.scenario === 'wait') {
     notes = `CANCELLED → exit median ${r.lagMs.median} ms (${r.lagMs.min}–${r.lagMs.max}); GetJob ${r.getJobPerRun.join(',')}`
   }
@@ -431,10 +507,17 @@ for (const [runtime, ratio] of Object.entries(ratios)) {
   )
 }
 
-const size = bundleSize(path.dirname(ENTRY))
-console.log(
-  `bundle: ${path.basename(ENTRY)} ${size.entryBytes} bytes, all .js in its directory ${size.allJsBytes} bytes`
-)
+const size = bundleSize(ENTRY)
+const compareSize = COMPARE ? bundleSize(COMPARE) : undefined
+for (const [entry, bytes] of [
+  [ENTRY, size],
+  [COMPARE, compareSize]
+]) {
+  if (!bytes) continue
+  console.log(
+    `bundle ${path.relative(root, entry) || entry}: ${bytes.entryBytes} bytes, with its chunks ${bytes.allJsBytes} bytes`
+  )
+}
 
 const outDir = path.join(root, 'bench-results')
 mkdirSync(outDir, { recursive: true })
@@ -446,6 +529,7 @@ writeFileSync(
       date: started.toISOString(),
       entry: ENTRY,
       bundle: size,
+      compare: COMPARE ? { entry: COMPARE, bundle: compareSize } : undefined,
       machine: { cores: cpus().length, loadAtStart: loadavg() },
       timer: hyperfine ? versionOf(hyperfine) : 'own loop',
       warmup: WARMUP,
