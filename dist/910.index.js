@@ -15,6 +15,12 @@ export const modules = {
 
 
 const DEFAULT_SCHEDULE = { firstDelayMs: 500, maxDelayMs: 10_000, jitter: 0.2 };
+/**
+ * A poll may take the time left before the deadline, and no less than this, so that the poll made at the
+ * deadline can still answer. Without a bound, a GetJob that never answers would hold the wait for every
+ * request timeout and retry (about a minute) past wait-timeout.
+ */
+const LAST_POLL_MS = 2_000;
 const realClock = {
     now: () => Date.now(),
     sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
@@ -47,7 +53,8 @@ async function pollUntilFinal(amplify, outcome, deadline, schedule, clock) {
         const jittered = baseDelay(attempt, schedule) * (1 - schedule.jitter + 2 * schedule.jitter * clock.random());
         await clock.sleep(Math.min(jittered, remaining));
         try {
-            const job = await amplify.getJob(current.job.jobId);
+            const budget = Math.ceil(Math.max(deadline - clock.now(), LAST_POLL_MS)); // AbortSignal.timeout takes whole ms
+            const job = await amplify.getJob(current.job.jobId, AbortSignal.timeout(budget));
             current = { ...current, job: { ...current.job, status: job.status } };
             if ((0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .isFinal */ .dR)(job.status))
                 return current;

@@ -57200,9 +57200,9 @@ function createAmplify(target, options) {
                 throw describeFailure(error, 'StopJob', target, jobId);
             }
         },
-        async getJob(jobId) {
+        async getJob(jobId, signal) {
             try {
-                const { job } = await client.send(new dist_cjs/* GetJobCommand */.jEM({ ...where, jobId }));
+                const { job } = await client.send(new dist_cjs/* GetJobCommand */.jEM({ ...where, jobId }), { abortSignal: signal });
                 return toJob(job?.summary, jobId);
             }
             catch (error) {

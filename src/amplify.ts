@@ -27,7 +27,8 @@ export interface Amplify {
   listJobs(): Promise<Job[]>
   /** Asks Amplify to stop the job; resolves with the summary StopJob returned. */
   stopJob(jobId: string): Promise<Job>
-  getJob(jobId: string): Promise<Job>
+  /** `signal` abandons the request, retries included, when it aborts. */
+  getJob(jobId: string, signal?: AbortSignal): Promise<Job>
   /** Frees sockets so the process can exit at once. */
   close(): void
 }
@@ -78,9 +79,9 @@ export function createAmplify(target: Target, options: ClientOptions): Amplify {
         throw describeFailure(error, 'StopJob', target, jobId)
       }
     },
-    async getJob(jobId) {
+    async getJob(jobId, signal) {
       try {
-        const { job } = await client.send(new GetJobCommand({ ...where, jobId }))
+        const { job } = await client.send(new GetJobCommand({ ...where, jobId }), { abortSignal: signal })
         return toJob(job?.summary, jobId)
       } catch (error) {
         throw describeFailure(error, 'GetJob', target, jobId)

@@ -18,6 +18,13 @@ export interface PollSchedule {
 
 export const DEFAULT_SCHEDULE: PollSchedule = { firstDelayMs: 500, maxDelayMs: 10_000, jitter: 0.2 }
 
+/**
+ * A poll may take the time left before the deadline, and no less than this, so that the poll made at the
+ * deadline can still answer. Without a bound, a GetJob that never answers would hold the wait for every
+ * request timeout and retry (about a minute) past wait-timeout.
+ */
+const LAST_POLL_MS = 2_000
+
 export interface WaitResult {
   outcomes: JobOutcome[]
   /** Jobs that had not ended when the timeout passed. */
@@ -85,7 +92,8 @@ async function pollUntilFinal(
       baseDelay(attempt, schedule) * (1 - schedule.jitter + 2 * schedule.jitter * clock.random())
     await clock.sleep(Math.min(jittered, remaining))
     try {
-      const job = await amplify.getJob(current.job.jobId)
+      const budget = Math.ceil(Math.max(deadline - clock.now(), LAST_POLL_MS)) // AbortSignal.timeout takes whole ms
+      const job = await amplify.getJob(current.job.jobId, AbortSignal.timeout(budget))
       current = { ...current, job: { ...current.job, status: job.status } }
       if (isFinal(job.status)) return current
     } catch (error) {
