@@ -53,26 +53,54 @@ describe.each(RUNTIMES)('discovery on %s', runtime => {
     expect(server.getJob(APP, 'feature', '1').status).toBe('RUNNING')
   })
 
-  it('takes the branch from a closed pull_request event when branch-name is empty', async () => {
+  it.each(['pull_request', 'pull_request_target'])(
+    'takes the branch from a closed %s event when branch-name is empty',
+    async eventName => {
+      const server = await startServer({ cancelDelayMs: Infinity })
+      const sha = '0123456789abcdef0123456789abcdef01234567'
+      server.addJob(APP, 'feature/login', { status: 'RUNNING', commitId: sha })
+      server.addJob(APP, 'main', { status: 'RUNNING' }) // the base branch: left alone
+
+      const result = await runStep(server, runtime, {
+        inputs: { 'app-id': APP },
+        event: {
+          ...pullRequestEvent(42, { ref: 'feature/login', sha }),
+          name: eventName,
+          // GITHUB_REF is the merge ref on pull_request, but the base branch on pull_request_target.
+          ref: eventName === 'pull_request' ? 'refs/pull/42/merge' : 'refs/heads/main'
+        }
+      })
+
+      expectSuccess(result)
+      expect(calls(server)).toEqual([
+        `ListJobs ${jobsPath(APP, 'feature/login')} 200`,
+        `StopJob ${jobsPath(APP, 'feature/login', '1', true)} 200`
+      ])
+      expect(result.stdout).toContain('branch "feature/login" (the pull request head branch)')
+      expect(result.jobs).toEqual([expect.objectContaining({ jobId: '1', commitId: sha, result: 'stopped' })])
+      expect(server.getJob(APP, 'feature/login', '1').status).toBe('CANCELLING')
+      expect(server.getJob(APP, 'main', '1').status).toBe('RUNNING')
+    }
+  )
+
+  it('takes the branch from GITHUB_REF on a push, slash included', async () => {
     const server = await startServer({ cancelDelayMs: Infinity })
-    const sha = '0123456789abcdef0123456789abcdef01234567'
-    server.addJob(APP, 'feature/login', { status: 'RUNNING', commitId: sha })
-    server.addJob(APP, 'main', { status: 'RUNNING' }) // the base branch: left alone
+    server.addJob(APP, 'feature/login', { status: 'PROVISIONING' })
 
     const result = await runStep(server, runtime, {
       inputs: { 'app-id': APP },
-      event: pullRequestEvent(42, { ref: 'feature/login', sha })
+      event: { name: 'push', ref: 'refs/heads/feature/login', payload: { ref: 'refs/heads/feature/login' } }
     })
 
     expectSuccess(result)
+    expect(result.stdout).toContain('branch "feature/login" (from GITHUB_REF)')
     expect(calls(server)).toEqual([
       `ListJobs ${jobsPath(APP, 'feature/login')} 200`,
       `StopJob ${jobsPath(APP, 'feature/login', '1', true)} 200`
     ])
-    expect(result.stdout).toContain('branch "feature/login" (the pull request head branch)')
-    expect(result.jobs).toEqual([expect.objectContaining({ jobId: '1', commitId: sha, result: 'stopped' })])
-    expect(server.getJob(APP, 'feature/login', '1').status).toBe('CANCELLING')
-    expect(server.getJob(APP, 'main', '1').status).toBe('RUNNING')
+    expect(result.jobs).toEqual([
+      expect.objectContaining({ previousStatus: 'PROVISIONING', result: 'stopped' })
+    ])
   })
 
   it('stops both in-progress jobs (RUNNING and PENDING) of a pr-<N> preview branch, newest first', async () => {

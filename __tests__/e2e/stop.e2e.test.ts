@@ -135,6 +135,37 @@ describe.each(RUNTIMES)('stop by job id on %s', runtime => {
     expect(server.getJob(APP, 'main', '12').status).toBe('SUCCEED')
   })
 
+  it('reports a job already CANCELLING as already-stopping when Amplify refuses to stop it again', async () => {
+    const server = await startServer()
+    server.addJob(APP, 'main', { jobId: '5', status: 'CANCELLING' })
+    // Amplify does not document StopJob on a CANCELLING job; if it refuses, GetJob tells why.
+    server.addFault({
+      operation: 'StopJob',
+      kind: 'error',
+      status: 400,
+      errorType: 'BadRequestException',
+      message: 'Job 5 is already in CANCELLING state.'
+    })
+
+    const result = await runStep(server, runtime, {
+      inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '5' }
+    })
+
+    expectSuccess(result)
+    expect(calls(server)).toEqual([
+      `StopJob ${jobsPath(APP, 'main', '5', true)} 400`,
+      `GetJob ${jobsPath(APP, 'main', '5')} 200`
+    ])
+    expect(result.outputs).toMatchObject({ 'job-id': '5', status: 'CANCELLING', 'stopped-count': '0' })
+    expect(result.jobs).toEqual([
+      expect.objectContaining({ result: 'already-stopping', status: 'CANCELLING' })
+    ])
+    expect(result.annotations).toEqual([])
+    expect(result.stdout).toContain(
+      'Job 5 on branch "main" is already stopping (CANCELLING); not stopped again'
+    )
+  })
+
   it('fails when the job does not exist, saying the job was not found', async () => {
     const server = await startServer()
     server.addJobs(APP, 'main', 3)

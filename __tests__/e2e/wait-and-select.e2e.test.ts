@@ -72,6 +72,27 @@ describe.each(RUNTIMES)('wait on %s', runtime => {
     expect(result.outputs).toMatchObject({ 'job-id': '3', status: 'CANCELLED', 'stopped-count': '2' })
   })
 
+  it('waits on a job that was already CANCELLING too, without stopping it again', async () => {
+    const server = await startServer()
+    server.addJob(APP, 'main', { status: 'CANCELLING' })
+    // Amplify finishes the cancel by the time the first poll arrives.
+    server.onRequest(({ operation }) => {
+      if (operation === 'GetJob') server.setJobStatus(APP, 'main', '1', 'CANCELLED')
+    })
+
+    const result = await runStep(server, runtime, {
+      inputs: { 'app-id': APP, 'branch-name': 'main', wait: 'true' }
+    })
+
+    expectSuccess(result)
+    expect(statuses(server)).toEqual(['ListJobs 200', 'GetJob 200'])
+    expect(result.outputs).toMatchObject({ 'job-id': '1', status: 'CANCELLED', 'stopped-count': '0' })
+    expect(result.jobs).toEqual([
+      expect.objectContaining({ status: 'CANCELLED', result: 'already-stopping' })
+    ])
+    expect(result.stdout).toContain('Job 1 on branch "main" is now CANCELLED (was CANCELLING)')
+  })
+
   it('keeps polling through throttled GetJobs: throttling slows the wait, never fails it', async () => {
     const server = await startServer({ cancelDelayMs: 1000 })
     server.addJob(APP, 'main')
@@ -115,6 +136,25 @@ describe.each(RUNTIMES)('wait on %s', runtime => {
     expect(new Set(log.slice(1))).toEqual(new Set([`GetJob ${jobsPath(APP, 'main', '17')} 200`]))
     expect(server.getJob(APP, 'main', '17').status).toBe('CANCELLING')
   })
+
+  it('ends at wait-timeout even when GetJob never answers, rather than after every retry of every poll', async () => {
+    const server = await startServer({ cancelDelayMs: Infinity })
+    server.addJob(APP, 'main', { jobId: '4', status: 'RUNNING' })
+    server.addFault({ operation: 'GetJob', kind: 'hang', times: Infinity })
+
+    const result = await runStep(server, runtime, {
+      inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '4', wait: 'true', 'wait-timeout': '3' },
+      timeoutMs: 55_000
+    })
+
+    expectFailure(result, 'Waited 3 s (wait-timeout)', 'job 4 (CANCELLING)')
+    expect(result.outputs).toMatchObject({ 'job-id': '4', status: 'CANCELLING', 'stopped-count': '1' })
+    expect(statuses(server)[0]).toBe('StopJob 200')
+    expect(new Set(statuses(server).slice(1))).toEqual(new Set(['GetJob hang']))
+    // 3 s of waiting, plus start-up and a moment for the last poll; a hung GetJob's 10 s request timeout and
+    // its retries (about 50 s) must not stretch it.
+    expect(result.durationMs).toBeLessThan(9_000)
+  }, 60_000)
 
   it('does not poll a job that had already ended', async () => {
     const server = await startServer()
