@@ -372,37 +372,40 @@ async function benchCompare() {
   const server = await startAmplifyServer({ cancelDelayMs: Infinity })
   server.addJob(APP, 'main', { jobId: '1', status: 'RUNNING' })
   const env = actionEnv(server, { 'app-id': APP, 'branch-name': 'main', 'job-id': '1' })
-  const bundles = [
-    { name: 'entry', file: ENTRY },
-    { name: 'compare', file: /** @type {string} */ (COMPARE) }
+  // A and B alternate (A B, then B A, …) with node -e 0 between them, so all three see the same load.
+  const variants = [
+    { label: `A: ${path.relative(root, ENTRY) || ENTRY}`, args: [ENTRY] },
+    { label: `B: ${path.relative(root, /** @type {string} */ (COMPARE))}`, args: [COMPARE] },
+    { label: 'node -e 0, alternated with A and B', args: ['-e', '0'] }
   ]
   for (const runtime of ['node24', 'node20']) {
-    const results = bundles.map(() => ({
+    const results = variants.map(() => ({
       wall: /** @type {number[]} */ ([]),
       cpu: /** @type {number[]} */ ([])
     }))
     for (let i = 0; i < WARMUP + RUNS; i++) {
-      const order = i % 2 === 0 ? [0, 1] : [1, 0]
-      for (const b of order) {
+      for (const v of i % 2 === 0 ? [0, 2, 1] : [1, 2, 0]) {
         server.setJobStatus(APP, 'main', '1', 'RUNNING')
-        const run = await spawnWithCpu([RUNTIMES[runtime], bundles[b].file], env)
-        if (run.code !== 0) throw new Error(`${bundles[b].file} exited ${run.code}`)
+        const run = await spawnWithCpu([RUNTIMES[runtime], ...variants[v].args], env)
+        if (run.code !== 0) throw new Error(`${variants[v].label} exited ${run.code}`)
         if (i >= WARMUP) {
-          results[b].wall.push(run.ms)
-          results[b].cpu.push(run.cpuMs)
+          results[v].wall.push(run.ms)
+          results[v].cpu.push(run.cpuMs)
         }
       }
     }
-    const paired = key => summary(results[1][key].map((v, i) => v - results[0][key][i]))
-    for (const [b, bundle] of bundles.entries()) {
+    const paired = (key, from, to) => summary(results[to][key].map((v, i) => v - results[from][key][i]))
+    for (const [v, variant] of variants.entries()) {
       rows.push({
         scenario: 'compare',
-        row: `${bundle.name === 'entry' ? 'A' : 'B'}: ${path.relative(root, bundle.file) || bundle.file}`,
+        row: variant.label,
         runtime,
-        bundle: bundle.file,
-        wallMs: summary(results[b].wall),
-        cpuMs: summary(results[b].cpu),
-        ...(b === 1 ? { pairedWallDeltaMs: paired('wall'), pairedCpuDeltaMs: paired('cpu') } : {})
+        wallMs: summary(results[v].wall),
+        cpuMs: summary(results[v].cpu),
+        ...(v === 1
+          ? { pairedWallDeltaMs: paired('wall', 0, 1), pairedCpuDeltaMs: paired('cpu', 0, 1) }
+          : {}),
+        ...(v < 2 ? { overBareNodeMs: paired('wall', 2, v) } : {})
       })
     }
   }
@@ -477,6 +480,7 @@ for (const r of rows) {
   }
   if (r.scenario === 'compare') {
     notes = `CPU median ${r.cpuMs.median} ms`
+    if (r.overBareNodeMs) notes += `; over node -e 0 (paired) ${r.overBareNodeMs.median} ms`
     if (r.pairedWallDeltaMs) {
       notes += `; B − A, paired medians: wall ${r.pairedWallDeltaMs.median} ms, CPU ${r.pairedCpuDeltaMs.median} ms`
     }
