@@ -144,13 +144,25 @@ async function time({ name, argv, env, prepare, runs = RUNS }) {
     args.push('--export-json', json, argv.map(shellWord).join(' '))
     // The runner's environment (INPUT_APP-ID with its dash and all) is hyperfine's own environment, which
     // it passes unchanged to the command: no shell in between (-N) to drop names bash cannot hold.
-    await new Promise((resolve, reject) => {
+    const code = await new Promise((resolve, reject) => {
       const child = spawn(hyperfine, args, { env, stdio: ['ignore', 'inherit', 'inherit'] })
       child.on('error', reject)
-      child.on('exit', code =>
-        code === 0 ? resolve(undefined) : reject(new Error(`hyperfine failed for ${name}`))
-      )
+      child.on('exit', resolve)
     })
+    if (code !== 0) {
+      // hyperfine hides the command's output: run it once more to show why it failed.
+      await prepare?.()
+      // Not spawnSync: the Amplify server it talks to runs in this process's event loop.
+      const again = await new Promise((resolve, reject) => {
+        const child = spawn(argv[0], argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] })
+        let output = ''
+        child.stdout.on('data', chunk => (output += chunk))
+        child.stderr.on('data', chunk => (output += chunk))
+        child.on('error', reject)
+        child.on('close', status => resolve({ status, output }))
+      })
+      throw new Error(`hyperfine failed for ${name}; run again, it exited ${again.status}:\n${again.output}`)
+    }
     const { results } = JSON.parse(readFileSync(json, 'utf8'))
     rmSync(json, { force: true })
     return results[0].times.map(seconds => seconds * 1000)
