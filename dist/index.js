@@ -29198,7 +29198,7 @@ function describeFailure(error, operation, target, jobId) {
                 : whichIsMissing(said, 'app-or-branch');
             const what = {
                 app: `App ${target.appId} was not found in ${target.region}: check app-id and aws-region.`,
-                branch: `Branch ${JSON.stringify(target.branchName)} was not found in app ${target.appId}: check branch-name (Amplify names pull-request previews pr-<number>).`,
+                branch: `Branch ${JSON.stringify(target.branchName)} was not found in app ${target.appId}: check branch-name (a pull request's preview branch is named pr-<number>).`,
                 job: `Job ${jobId} was not found on branch ${JSON.stringify(target.branchName)} of app ${target.appId}: check job-id.`,
                 'app-or-branch': `App ${target.appId} or its branch ${JSON.stringify(target.branchName)} was not found in ${target.region}: check app-id, branch-name and aws-region.`
             }[missing];
@@ -29765,7 +29765,7 @@ async function actOnBranch(amplify, settings) {
     catch (error) {
         if (error instanceof AmplifyRequestError &&
             (error.missing === 'branch' || error.missing === 'app-or-branch')) {
-            return noJob(settings, `${error.message} Nothing to stop (Amplify deletes a preview branch when its pull request closes).`);
+            return noJob(settings, `${error.message} Nothing to stop${PREVIEW_BRANCH.test(settings.branchName) ? ' (Amplify deletes a preview branch when its pull request closes)' : ''}.`);
         }
         throw error;
     }
@@ -29793,6 +29793,8 @@ async function actOnBranch(amplify, settings) {
         : await stopAll(amplify, plan.toStop);
     return (0,src_jobs/* newestOutcomesFirst */.kx)([...acted, ...stopping, ...kept]);
 }
+/** Amplify's branches for pull-request previews: pr-<number>. */
+const PREVIEW_BRANCH = /^pr-[0-9]+$/;
 /** Discovery found nothing: warn, stay quiet, or fail, as if-no-job says. */
 function noJob(settings, message) {
     if (settings.ifNoJob === 'fail')

@@ -196,7 +196,7 @@ export function describeFailure(
           : whichIsMissing(said, 'app-or-branch')
       const what = {
         app: `App ${target.appId} was not found in ${target.region}: check app-id and aws-region.`,
-        branch: `Branch ${JSON.stringify(target.branchName)} was not found in app ${target.appId}: check branch-name (Amplify names pull-request previews pr-<number>).`,
+        branch: `Branch ${JSON.stringify(target.branchName)} was not found in app ${target.appId}: check branch-name (a pull request's preview branch is named pr-<number>).`,
         job: `Job ${jobId} was not found on branch ${JSON.stringify(target.branchName)} of app ${target.appId}: check job-id.`,
         'app-or-branch': `App ${target.appId} or its branch ${JSON.stringify(target.branchName)} was not found in ${target.region}: check app-id, branch-name and aws-region.`
       }[missing]

@@ -107,7 +107,7 @@ async function actOnBranch(amplify: Amplify, settings: Settings): Promise<JobOut
     ) {
       return noJob(
         settings,
-        `${error.message} Nothing to stop (Amplify deletes a preview branch when its pull request closes).`
+        `${error.message} Nothing to stop${PREVIEW_BRANCH.test(settings.branchName) ? ' (Amplify deletes a preview branch when its pull request closes)' : ''}.`
       )
     }
     throw error
@@ -141,6 +141,9 @@ async function actOnBranch(amplify: Amplify, settings: Settings): Promise<JobOut
     : await stopAll(amplify, plan.toStop)
   return newestOutcomesFirst([...acted, ...stopping, ...kept])
 }
+
+/** Amplify's branches for pull-request previews: pr-<number>. */
+const PREVIEW_BRANCH = /^pr-[0-9]+$/
 
 /** Discovery found nothing: warn, stay quiet, or fail, as if-no-job says. */
 function noJob(settings: Settings, message: string): 'nothing' {

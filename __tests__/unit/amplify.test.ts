@@ -326,7 +326,7 @@ describe('describeFailure', () => {
       const error = describeFailure(notFound('Branch feature/login not found.'), 'ListJobs', target)
       expect(error).toMatchObject({ kind: 'not-found', missing: 'branch' })
       expect(error.message).toMatch(
-        /^Branch "feature\/login" was not found in app d1a2b3c4d5e6f7: check branch-name \(Amplify names pull-request previews pr-<number>\)\./
+        /^Branch "feature\/login" was not found in app d1a2b3c4d5e6f7: check branch-name \(a pull request's preview branch is named pr-<number>\)\./
       )
     })
 

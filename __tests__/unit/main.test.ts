@@ -356,6 +356,14 @@ describe('given a branch (discovery)', () => {
       expect(result.outputs).toMatchObject({ 'job-id': '', 'stopped-count': '0', jobs: '[]' })
     })
 
+    it('a branch that is not a preview gets no note about previews being deleted', async () => {
+      const result = await runAction({ 'app-id': APP, 'branch-name': 'feature-x' })
+      expect(result.exitCode).toBeUndefined()
+      expect(result.warnings).toHaveLength(1)
+      expect(result.warnings[0]).toMatch(/Nothing to stop\.$/)
+      expect(result.warnings[0]).not.toContain('deletes a preview branch')
+    })
+
     it('and fail fails', async () => {
       const result = await runAction({ 'app-id': APP, 'branch-name': 'pr-7', 'if-no-job': 'fail' })
       expect(result.exitCode).toBe(1)
