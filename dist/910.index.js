@@ -9,9 +9,11 @@ export const modules = {
 /* harmony export */   describeUnfinished: () => (/* binding */ describeUnfinished),
 /* harmony export */   waitUntilEnded: () => (/* binding */ waitUntilEnded)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_SCHEDULE, needsWaiting, baseDelay */
+/* unused harmony exports DEFAULT_SCHEDULE, baseDelay */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
+/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8992);
 /* harmony import */ var _jobs_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5995);
+
 
 
 const DEFAULT_SCHEDULE = { firstDelayMs: 500, maxDelayMs: 10_000, jitter: 0.2 };
@@ -23,13 +25,17 @@ const DEFAULT_SCHEDULE = { firstDelayMs: 500, maxDelayMs: 10_000, jitter: 0.2 };
 const LAST_POLL_MS = 2_000;
 const realClock = {
     now: () => Date.now(),
-    sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+    sleep: (ms, signal) => new Promise(resolve => {
+        const done = () => {
+            clearTimeout(timer);
+            signal?.removeEventListener('abort', done);
+            resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+    }),
     random: Math.random
 };
-/** Only jobs that were asked to stop, or were already stopping, and have not yet reached a final state. */
-function needsWaiting(outcome) {
-    return ((outcome.result === 'stopped' || outcome.result === 'already-stopping') && !(0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .isFinal */ .dR)(outcome.job.status));
-}
 /** The delay before poll number `attempt` (0-based), before jitter. */
 function baseDelay(attempt, schedule) {
     return Math.min(schedule.maxDelayMs, schedule.firstDelayMs * 2 ** attempt);
@@ -37,32 +43,42 @@ function baseDelay(attempt, schedule) {
 async function waitUntilEnded(amplify, outcomes, timeoutMs, schedule = DEFAULT_SCHEDULE, clock = realClock) {
     const started = clock.now();
     const deadline = started + timeoutMs;
-    const waited = await Promise.all(outcomes.map(outcome => needsWaiting(outcome) ? pollUntilFinal(amplify, outcome, deadline, schedule, clock) : outcome));
+    // A job's poll that fails for good ends every other job's polling too, so no timer outlives the step.
+    const failed = new AbortController();
+    const waited = await Promise.all(outcomes.map(outcome => (0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l)(outcome) ? pollUntilFinal(amplify, outcome, deadline, schedule, clock, failed) : outcome));
     return {
         outcomes: waited,
-        unfinished: waited.filter(needsWaiting),
+        unfinished: waited.filter(_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l),
         waitedMs: clock.now() - started
     };
 }
-async function pollUntilFinal(amplify, outcome, deadline, schedule, clock) {
+async function pollUntilFinal(amplify, outcome, deadline, schedule, clock, failed) {
     let current = outcome;
-    for (let attempt = 0;; attempt++) {
+    let step = 0;
+    for (;;) {
         const remaining = deadline - clock.now();
-        if (remaining <= 0)
+        if (remaining <= 0 || failed.signal.aborted)
             return current;
-        const jittered = baseDelay(attempt, schedule) * (1 - schedule.jitter + 2 * schedule.jitter * clock.random());
-        await clock.sleep(Math.min(jittered, remaining));
+        const jittered = baseDelay(step, schedule) * (1 - schedule.jitter + 2 * schedule.jitter * clock.random());
+        await clock.sleep(Math.min(jittered, remaining), failed.signal);
+        if (failed.signal.aborted)
+            return current;
         try {
             const budget = Math.ceil(Math.max(deadline - clock.now(), LAST_POLL_MS)); // AbortSignal.timeout takes whole ms
-            const job = await amplify.getJob(current.job.jobId, AbortSignal.timeout(budget));
+            const job = await amplify.getJob(current.job.jobId, AbortSignal.any([AbortSignal.timeout(budget), failed.signal]));
             current = { ...current, job: { ...current.job, status: job.status } };
             if ((0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .isFinal */ .dR)(job.status))
                 return current;
+            step++;
         }
         catch (error) {
-            if (!isPassing(error))
+            if (failed.signal.aborted)
+                return current;
+            if (!isPassing(error)) {
+                failed.abort(error);
                 throw error;
-            attempt++; // throttled or failing after the SDK's own retries: back off one step further
+            }
+            step += 2; // throttled or failing after the SDK's own retries: back off one step further
         }
     }
 }
@@ -72,7 +88,7 @@ function isPassing(error) {
         (error.kind === 'throttled' || error.kind === 'service' || error.kind === 'network'));
 }
 function describeUnfinished(unfinished, timeoutSeconds) {
-    const list = unfinished.map(o => `job ${o.job.jobId} (${o.job.status})`).join(', ');
+    const list = unfinished.map(o => `job ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .inertLine */ .F)(o.job.jobId)} (${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .inertLine */ .F)(o.job.status)})`).join(', ');
     return `Waited ${timeoutSeconds} s (wait-timeout), but ${unfinished.length === 1 ? 'this job has' : 'these jobs have'} not ended: ${list}. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the job in the Amplify console.`;
 }
 

@@ -26043,6 +26043,7 @@ __webpack_async_result__();
 /* harmony export */   Y3: () => (/* binding */ planDiscovery),
 /* harmony export */   dR: () => (/* binding */ isFinal),
 /* harmony export */   kx: () => (/* binding */ newestOutcomesFirst),
+/* harmony export */   l: () => (/* binding */ needsWaiting),
 /* harmony export */   xo: () => (/* binding */ classifyStatus)
 /* harmony export */ });
 /* unused harmony exports compareJobIds, newestFirst */
@@ -26095,6 +26096,10 @@ function matchesCommit(job, commitPrefix) {
     if (commitPrefix === undefined)
         return true;
     return (job.commitId ?? '').toLowerCase().startsWith(commitPrefix);
+}
+/** Only jobs that were asked to stop, or were already stopping, and have not yet reached a final state. */
+function needsWaiting(outcome) {
+    return ((outcome.result === 'stopped' || outcome.result === 'already-stopping') && !isFinal(outcome.job.status));
 }
 /** The job the single-value outputs describe: the newest one acted on (a kept job was not acted on). */
 function primaryOutcome(outcomes) {
@@ -29182,20 +29187,19 @@ function describeFailure(error, operation, target, jobId) {
             const arn = resourceArnFrom(said) ?? resourceArn(operation, target);
             return make('permission', `Amplify ${operation} for ${subject} was denied (${name}: ${said}). Allow amplify:${operation} on ${arn} in the policy of the role this step uses.`);
         }
+        case 'ExpiredTokenException':
+        case 'ExpiredToken':
+            return make('credentials', `The AWS credentials expired before Amplify ${operation} for ${subject} (${name}: ${said}). For a long wait, give configure-aws-credentials a role-duration-seconds longer than wait-timeout.`);
         case 'InvalidSignatureException':
         case 'SignatureDoesNotMatch':
         case 'UnrecognizedClientException':
         case 'InvalidClientTokenId':
-        case 'ExpiredTokenException':
-        case 'ExpiredToken':
             return make('credentials', `Amplify ${operation} refused the AWS credentials (${name}: ${said}). Check that aws-actions/configure-aws-credentials ran before this step, for the account and region ${target.region} of the app.`);
         case 'CredentialsProviderError':
             return make('credentials', `No AWS credentials were found (${said}). Add aws-actions/configure-aws-credentials (with OIDC: permissions id-token: write) before this step.`);
         case 'NotFoundException':
         case 'ResourceNotFoundException': {
-            const missing = jobId && operation !== 'ListJobs'
-                ? whichIsMissing(said, 'job')
-                : whichIsMissing(said, 'app-or-branch');
+            const missing = whichIsMissing(said, operation, target, jobId);
             const what = {
                 app: `App ${target.appId} was not found in ${target.region}: check app-id and aws-region.`,
                 branch: `Branch ${JSON.stringify(target.branchName)} was not found in app ${target.appId}: check branch-name (a pull request's preview branch is named pr-<number>).`,
@@ -29211,6 +29215,7 @@ function describeFailure(error, operation, target, jobId) {
         case 'BadRequestException':
             return make('service', `Amplify refused ${operation} for ${subject} (BadRequestException: ${said}).`);
         case 'TimeoutError':
+        case 'AbortError': // a wait's poll given only the time left before wait-timeout
             return make('network', `Amplify did not answer ${operation} for ${subject} in time${afterAttempts}. Check the runner's network or proxy (HTTPS_PROXY, NO_PROXY) and re-run.`);
     }
     if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
@@ -29221,16 +29226,25 @@ function describeFailure(error, operation, target, jobId) {
     }
     return make('service', `Amplify ${operation} for ${subject} failed (${name}: ${said}).`);
 }
-/** Amplify's NotFound messages name the missing resource; when they do not, say both. */
-function whichIsMissing(message, fallback) {
-    const text = message.toLowerCase();
-    if (/\bjob\b/.test(text))
+/**
+ * Amplify's NotFound messages name the missing resource ("Branch not found: main"). The names and ids the
+ * request carried are taken out first, so a branch called feature/job-board is not read as a missing job.
+ * When the message names none: ListJobs could mean the app or the branch; a job request, the job.
+ */
+function whichIsMissing(message, operation, target, jobId) {
+    let text = message;
+    for (const name of [target.branchName, target.appId, jobId])
+        if (name)
+            text = text.split(name).join(' ');
+    text = text.toLowerCase();
+    const aboutJob = operation !== 'ListJobs' && jobId !== undefined;
+    if (aboutJob && /\bjob\b/.test(text))
         return 'job';
     if (/\bbranch\b/.test(text))
         return 'branch';
     if (/\bapp\b/.test(text))
         return 'app';
-    return fallback;
+    return aboutJob ? 'job' : 'app-or-branch';
 }
 /** IAM's denial message names the exact resource: "... on resource: arn:aws:amplify:...". */
 function resourceArnFrom(message) {
@@ -29270,11 +29284,17 @@ var src_jobs = __nccwpck_require__(5995);
  * The agent libraries are loaded only when a proxy applies, so runs without one do not pay for them.
  */
 
+
 /** The URL the SDK will send Amplify requests to: the endpoint overrides, else the region's endpoint. */
 function amplifyEndpoint(region, env) {
-    const override = env.AWS_ENDPOINT_URL_AMPLIFY || env.AWS_ENDPOINT_URL;
-    if (override)
-        return new URL(override);
+    const name = env.AWS_ENDPOINT_URL_AMPLIFY ? 'AWS_ENDPOINT_URL_AMPLIFY' : 'AWS_ENDPOINT_URL';
+    const override = env[name];
+    if (override) {
+        const url = URL.canParse(override) ? new URL(override) : undefined;
+        if (url?.protocol === 'https:' || url?.protocol === 'http:')
+            return url;
+        throw new errors/* ActionError */.l('input', `${name} ${JSON.stringify(override)} is not an http(s) URL: set it to an endpoint such as https://amplify.us-east-1.amazonaws.com, or unset it.`);
+    }
     return new URL(`https://amplify.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`);
 }
 /** An agent that tunnels (https) or forwards (http) through the configured proxy, or undefined when none applies. */
@@ -29295,11 +29315,15 @@ async function proxyRouteFor(endpoint) {
     return { agent: new HttpProxyAgent(proxy.href, { keepAlive: true }), via };
 }
 
+// EXTERNAL MODULE: ./src/text.ts
+var src_text = __nccwpck_require__(8992);
 ;// CONCATENATED MODULE: ./src/report.ts
 /**
  * Everything the action shows: step outputs, log lines and the step summary. This is the one place where
  * text from others (branch names, commit messages, service messages) is written, so it is made inert here.
  */
+
+
 
 
 /** The `jobs` output: one object per job acted on (and the kept one), newest first. */
@@ -29327,30 +29351,35 @@ function setOutputs(outcomes) {
 }
 /** One log line for a job; it always starts with the action's own words, so no untrusted text begins a line. */
 function describeOutcome(outcome, branchName) {
-    const { job } = outcome;
+    // The job id and status come from the service too: inert like the rest.
+    const id = (0,src_text/* inertLine */.F)(outcome.job.jobId);
+    const status = (0,src_text/* inertLine */.F)(outcome.job.status);
     const where = `on branch ${logQuote(branchName)}`;
-    const change = outcome.previousStatus && outcome.previousStatus !== job.status
-        ? `${outcome.previousStatus} → ${job.status}`
-        : job.status;
     const commit = describeCommit(outcome);
     switch (outcome.result) {
         case 'stopped':
-            return `Stopped job ${job.jobId} ${where} (${change})${commit}`;
+            return `Stopped job ${id} ${where} (${(0,src_text/* inertLine */.F)(statusChange(outcome))})${commit}`;
         case 'already-ended':
-            return `Job ${job.jobId} ${where} had already ended (${job.status}); nothing to stop${commit}`;
+            return `Job ${id} ${where} had already ended (${status}); nothing to stop${commit}`;
         case 'already-stopping':
-            return `Job ${job.jobId} ${where} is already stopping (${job.status}); not stopped again${commit}`;
+            return `Job ${id} ${where} is already stopping (${status}); not stopped again${commit}`;
         case 'would-stop':
-            return `Would stop job ${job.jobId} ${where} (${job.status}); dry run, no StopJob sent${commit}`;
+            return `Would stop job ${id} ${where} (${status}); dry run, no StopJob sent${commit}`;
         case 'kept':
-            return `Kept job ${job.jobId} ${where} running (${job.status}): it is the newest${commit}`;
+            return `Kept job ${id} ${where} running (${status}): it is the newest${commit}`;
         case 'failed':
-            return `Could not stop job ${job.jobId} ${where} (${job.status}): ${inertLine(outcome.error ?? '')}${commit}`;
+            return `Could not stop job ${id} ${where} (${status}): ${(0,src_text/* inertLine */.F)(outcome.error ?? '')}${commit}`;
     }
+}
+/** "RUNNING → CANCELLING" when the status changed and the earlier one is known, else the status alone. */
+function statusChange(outcome) {
+    const { previousStatus } = outcome;
+    const { status } = outcome.job;
+    return previousStatus && previousStatus !== status ? `${previousStatus} → ${status}` : status;
 }
 function describeCommit(outcome) {
     const { commitId, commitMessage } = outcome.job;
-    const sha = commitId ? ` ${inertLine(commitId).slice(0, 7)}` : '';
+    const sha = commitId ? ` ${(0,src_text/* inertLine */.F)(commitId).slice(0, 7)}` : '';
     const message = commitMessage ? ` ${logQuote(firstLine(commitMessage))}` : '';
     return sha || message ? `, commit${sha}${message}` : '';
 }
@@ -29368,12 +29397,13 @@ function logEndings(before, after, settings) {
     after.forEach((outcome, i) => {
         const earlier = before[i]?.job.status;
         if (earlier !== undefined && earlier !== outcome.job.status) {
-            info(`Job ${outcome.job.jobId} on branch ${logQuote(settings.branchName)} is now ${outcome.job.status} (was ${earlier})`);
+            info(`Job ${(0,src_text/* inertLine */.F)(outcome.job.jobId)} on branch ${logQuote(settings.branchName)} is now ${(0,src_text/* inertLine */.F)(outcome.job.status)} (was ${(0,src_text/* inertLine */.F)(earlier)})`);
         }
     });
 }
-async function writeSummary(report, env = process.env) {
-    if (!env.GITHUB_STEP_SUMMARY) {
+async function writeSummary(report) {
+    // core.summary writes to the file process.env names, so that is the variable to check.
+    if (!process.env.GITHUB_STEP_SUMMARY) {
         core_debug('GITHUB_STEP_SUMMARY is not set: no step summary written.');
         return;
     }
@@ -29388,7 +29418,7 @@ async function writeSummary(report, env = process.env) {
         .addHeading(title, 3)
         .addRaw(`<p>App <code>${html(settings.appId)}</code> in <code>${html(settings.region)}</code>, branch <a href="${deployments}"><code>${branch}</code></a>${settings.dryRun ? ' (dry run: no StopJob sent)' : ''}</p>`, true);
     if (outcomes.length === 0) {
-        summary.addRaw('<p>No job in progress.</p>', true);
+        summary.addRaw(`<p>${html(report.note ?? 'No job in progress.')}</p>`, true);
     }
     else {
         summary.addTable([
@@ -29402,9 +29432,7 @@ async function writeSummary(report, env = process.env) {
             ...outcomes.map(o => [
                 `<a href="${deployments}">${html(o.job.jobId)}</a>`,
                 html(o.result),
-                html(o.previousStatus && o.previousStatus !== o.job.status
-                    ? `${o.previousStatus} → ${o.job.status}`
-                    : o.job.status),
+                html(statusChange(o)),
                 o.job.commitId ? `<code>${html(o.job.commitId.slice(0, 7))}</code>` : '',
                 html(firstLine(o.job.commitMessage ?? ''))
             ])
@@ -29419,22 +29447,15 @@ async function writeSummary(report, env = process.env) {
 function consoleUrl(settings) {
     return html(`https://${settings.region}.console.aws.amazon.com/amplify/apps/${settings.appId}/branches/${encodeURIComponent(settings.branchName)}/deployments`);
 }
-// C0 and C1 controls, DEL, and the Unicode line and paragraph separators: all could end or rewrite a line.
-// eslint-disable-next-line no-control-regex
-const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 const MAX_TEXT = 100;
 /** The first line of a commit message, shortened, for one log line or one table cell. */
 function firstLine(text) {
     const line = text.split(/\r\n|\r|\n/, 1)[0] ?? '';
     return line.length > MAX_TEXT ? `${line.slice(0, MAX_TEXT - 1)}…` : line;
 }
-/** Untrusted text as part of one log line: no control characters, so it can never start a line of its own. */
-function inertLine(text) {
-    return text.replace(LINE_BREAKING, ' ');
-}
 /** Untrusted text quoted for the log; JSON escapes keep quotes and backslashes unambiguous. */
 function logQuote(text) {
-    return JSON.stringify(inertLine(text));
+    return JSON.stringify((0,src_text/* inertLine */.F)(text));
 }
 const HTML_ESCAPES = {
     '&': '&amp;',
@@ -29448,7 +29469,7 @@ const HTML_ESCAPES = {
  * references, so it can neither open a tag nor form a link, emphasis or table cell wherever it lands.
  */
 function html(text) {
-    return inertLine(text).replace(/[&<>"'`|[\]()*_~\\!#]/g, c => HTML_ESCAPES[c] ?? `&#${c.charCodeAt(0)};`);
+    return (0,src_text/* inertLine */.F)(text).replace(/[&<>"'`|[\]()*_~\\!#]/g, c => HTML_ESCAPES[c] ?? `&#${c.charCodeAt(0)};`);
 }
 
 ;// CONCATENATED MODULE: ./src/settings.ts
@@ -29680,6 +29701,7 @@ function withoutEmpty(job) {
 
 
 
+
 async function run(env = process.env) {
     let amplify;
     try {
@@ -29688,19 +29710,15 @@ async function run(env = process.env) {
         const proxy = await proxyRouteFor(endpoint);
         info(`Amplify app ${settings.appId} in ${settings.region}, branch ${JSON.stringify(settings.branchName)}${branchOrigin(settings)}${proxy ? `, through the proxy ${proxy.via}` : ''}`);
         amplify = createAmplify(settings, { env, agent: proxy?.agent });
-        const found = settings.jobId !== undefined
-            ? [await actOnJob(amplify, settings, settings.jobId)]
+        const { outcomes: acted, nothingFound } = settings.jobId !== undefined
+            ? { outcomes: [await actOnJob(amplify, settings, settings.jobId)], nothingFound: undefined }
             : await actOnBranch(amplify, settings);
-        if (found === 'nothing') {
-            setOutputs([]);
-            await writeSummary({ settings, outcomes: [] }, env);
-            return;
-        }
-        let outcomes = found;
+        // Failures found on the way are raised only after the outputs and summary are written.
+        let laterFailure = nothingFound === undefined ? undefined : reportNothingFound(settings, nothingFound);
+        let outcomes = acted;
         logOutcomes(outcomes, settings); // before any wait, so the log shows each stop as it happens
         let waitedMs;
-        let waitFailure;
-        if (settings.wait && !settings.dryRun && outcomes.some(o => o.result !== 'failed')) {
+        if (settings.wait && !settings.dryRun && outcomes.some(src_jobs/* needsWaiting */.l)) {
             const { waitUntilEnded, describeUnfinished } = await __nccwpck_require__.e(/* import() */ 910).then(__nccwpck_require__.bind(__nccwpck_require__, 910));
             try {
                 const waited = await waitUntilEnded(amplify, outcomes, settings.waitTimeoutSeconds * 1000);
@@ -29708,23 +29726,23 @@ async function run(env = process.env) {
                 outcomes = waited.outcomes;
                 waitedMs = waited.waitedMs;
                 if (waited.unfinished.length > 0) {
-                    waitFailure = new errors/* ActionError */.l('wait-timeout', describeUnfinished(waited.unfinished, settings.waitTimeoutSeconds));
+                    laterFailure = new errors/* ActionError */.l('wait-timeout', describeUnfinished(waited.unfinished, settings.waitTimeoutSeconds));
                 }
             }
             catch (error) {
-                waitFailure = error; // reported after the outputs, which still describe the stops
+                laterFailure = error; // the outputs still describe the stops
             }
         }
         setOutputs(outcomes);
-        await writeSummary({ settings, outcomes, waitedMs }, env);
+        await writeSummary({ settings, outcomes, waitedMs, note: nothingFound });
         const failed = outcomes.filter(o => o.result === 'failed');
-        if (failed.length > 0) {
-            throw new errors/* ActionError */.l('stop-failed', failed.length === 1
-                ? (failed[0].error ?? '')
-                : `${failed.length} of ${outcomes.length} jobs could not be stopped: ${failed.map(o => `job ${o.job.jobId}: ${o.error}`).join(' ')}`);
+        if (failed.length === 1)
+            throw new errors/* ActionError */.l('stop-failed', failed[0].error ?? '');
+        if (failed.length > 1) {
+            throw new errors/* ActionError */.l('stop-failed', `${failed.length} jobs could not be stopped: ${failed.map(o => `job ${o.job.jobId}: ${o.error}`).join(' ')}`);
         }
-        if (waitFailure)
-            throw waitFailure;
+        if (laterFailure)
+            throw laterFailure;
     }
     catch (error) {
         setFailed(error instanceof errors/* ActionError */.l
@@ -29765,20 +29783,26 @@ async function actOnBranch(amplify, settings) {
     catch (error) {
         if (error instanceof AmplifyRequestError &&
             (error.missing === 'branch' || error.missing === 'app-or-branch')) {
-            return noJob(settings, `${error.message} Nothing to stop${PREVIEW_BRANCH.test(settings.branchName) ? ' (Amplify deletes a preview branch when its pull request closes)' : ''}.`);
+            const preview = PREVIEW_BRANCH.test(settings.branchName)
+                ? ' (Amplify deletes a preview branch when its pull request closes)'
+                : '';
+            return { outcomes: [], nothingFound: `${error.message} Nothing to stop${preview}.` };
         }
         throw error;
     }
     const plan = (0,src_jobs/* planDiscovery */.Y3)(jobs, settings);
     for (const job of plan.unknownStatus) {
-        warning(`Job ${job.jobId} has the status ${JSON.stringify(job.status)}, which this version of the action does not know: left alone.`);
+        warning(`Job ${(0,src_text/* inertLine */.F)(job.jobId)} has the status ${JSON.stringify((0,src_text/* inertLine */.F)(job.status))}, which this version of the action does not know: left alone.`);
     }
     if ((0,src_jobs/* foundNothing */.Om)(plan)) {
         const scope = settings.commitId ? ` building commit ${settings.commitId}` : '';
-        return noJob(settings, `No job${scope} is in progress on branch ${JSON.stringify(settings.branchName)} of app ${settings.appId} (${jobs.length} job${jobs.length === 1 ? '' : 's'} listed).`);
+        return {
+            outcomes: [],
+            nothingFound: `No job${scope} is in progress on branch ${JSON.stringify(settings.branchName)} of app ${settings.appId} (${jobs.length} job${jobs.length === 1 ? '' : 's'} listed).`
+        };
     }
     if (plan.kept && plan.toStop.length === 0 && plan.alreadyStopping.length === 0) {
-        info(`Only job ${plan.kept.jobId}, the newest, is in progress: no superseded build to stop.`);
+        info(`Only job ${(0,src_text/* inertLine */.F)(plan.kept.jobId)}, the newest, is in progress: no superseded build to stop.`);
     }
     const stopping = plan.alreadyStopping.map(job => ({
         job,
@@ -29791,19 +29815,36 @@ async function actOnBranch(amplify, settings) {
     const acted = settings.dryRun
         ? plan.toStop.map(job => ({ job, result: 'would-stop', previousStatus: job.status }))
         : await stopAll(amplify, plan.toStop);
-    return (0,src_jobs/* newestOutcomesFirst */.kx)([...acted, ...stopping, ...kept]);
+    return { outcomes: (0,src_jobs/* newestOutcomesFirst */.kx)([...acted, ...stopping, ...kept]) };
 }
 /** Amplify's branches for pull-request previews: pr-<number>. */
 const PREVIEW_BRANCH = /^pr-[0-9]+$/;
-/** Discovery found nothing: warn, stay quiet, or fail, as if-no-job says. */
-function noJob(settings, message) {
+/** Discovery found nothing: a warning, an info line, or (returned, to raise after the outputs) a failure. */
+function reportNothingFound(settings, message) {
     if (settings.ifNoJob === 'fail')
-        throw new errors/* ActionError */.l('no-job', `${message} Failing because if-no-job is fail.`);
+        return new errors/* ActionError */.l('no-job', `${message} Failing because if-no-job is fail.`);
     if (settings.ifNoJob === 'warn')
         warning(message);
     else
         info(message);
-    return 'nothing';
+    return undefined;
+}
+
+
+/***/ }),
+
+/***/ 8992:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   F: () => (/* binding */ inertLine)
+/* harmony export */ });
+// C0 and C1 controls, DEL, and the Unicode line and paragraph separators: all could end or rewrite a line.
+// eslint-disable-next-line no-control-regex
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+/** Untrusted text as part of one log line: no control characters, so it can never start a line of its own. */
+function inertLine(text) {
+    return text.replace(LINE_BREAKING, ' ');
 }
 
 

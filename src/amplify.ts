@@ -173,12 +173,16 @@ export function describeFailure(
         `Amplify ${operation} for ${subject} was denied (${name}: ${said}). Allow amplify:${operation} on ${arn} in the policy of the role this step uses.`
       )
     }
+    case 'ExpiredTokenException':
+    case 'ExpiredToken':
+      return make(
+        'credentials',
+        `The AWS credentials expired before Amplify ${operation} for ${subject} (${name}: ${said}). For a long wait, give configure-aws-credentials a role-duration-seconds longer than wait-timeout.`
+      )
     case 'InvalidSignatureException':
     case 'SignatureDoesNotMatch':
     case 'UnrecognizedClientException':
     case 'InvalidClientTokenId':
-    case 'ExpiredTokenException':
-    case 'ExpiredToken':
       return make(
         'credentials',
         `Amplify ${operation} refused the AWS credentials (${name}: ${said}). Check that aws-actions/configure-aws-credentials ran before this step, for the account and region ${target.region} of the app.`
@@ -190,10 +194,7 @@ export function describeFailure(
       )
     case 'NotFoundException':
     case 'ResourceNotFoundException': {
-      const missing =
-        jobId && operation !== 'ListJobs'
-          ? whichIsMissing(said, 'job')
-          : whichIsMissing(said, 'app-or-branch')
+      const missing = whichIsMissing(said, operation, target, jobId)
       const what = {
         app: `App ${target.appId} was not found in ${target.region}: check app-id and aws-region.`,
         branch: `Branch ${JSON.stringify(target.branchName)} was not found in app ${target.appId}: check branch-name (a pull request's preview branch is named pr-<number>).`,
@@ -212,6 +213,7 @@ export function describeFailure(
     case 'BadRequestException':
       return make('service', `Amplify refused ${operation} for ${subject} (BadRequestException: ${said}).`)
     case 'TimeoutError':
+    case 'AbortError': // a wait's poll given only the time left before wait-timeout
       return make(
         'network',
         `Amplify did not answer ${operation} for ${subject} in time${afterAttempts}. Check the runner's network or proxy (HTTPS_PROXY, NO_PROXY) and re-run.`
@@ -232,16 +234,25 @@ export function describeFailure(
   return make('service', `Amplify ${operation} for ${subject} failed (${name}: ${said}).`)
 }
 
-/** Amplify's NotFound messages name the missing resource; when they do not, say both. */
+/**
+ * Amplify's NotFound messages name the missing resource ("Branch not found: main"). The names and ids the
+ * request carried are taken out first, so a branch called feature/job-board is not read as a missing job.
+ * When the message names none: ListJobs could mean the app or the branch; a job request, the job.
+ */
 function whichIsMissing(
   message: string,
-  fallback: 'job' | 'app-or-branch'
+  operation: Operation,
+  target: Target,
+  jobId?: string
 ): NonNullable<AmplifyRequestError['missing']> {
-  const text = message.toLowerCase()
-  if (/\bjob\b/.test(text)) return 'job'
+  let text = message
+  for (const name of [target.branchName, target.appId, jobId]) if (name) text = text.split(name).join(' ')
+  text = text.toLowerCase()
+  const aboutJob = operation !== 'ListJobs' && jobId !== undefined
+  if (aboutJob && /\bjob\b/.test(text)) return 'job'
   if (/\bbranch\b/.test(text)) return 'branch'
   if (/\bapp\b/.test(text)) return 'app'
-  return fallback
+  return aboutJob ? 'job' : 'app-or-branch'
 }
 
 /** IAM's denial message names the exact resource: "... on resource: arn:aws:amplify:...". */

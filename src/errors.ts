@@ -1,6 +1,7 @@
 /**
- * Every failure the action reports has a kind, so that main.ts decides the exit in one place and the
- * message always says what went wrong and what to do next.
+ * Every failure the action reports is an ActionError: its message says what went wrong and what to do next,
+ * and main.ts turns it into the step's one error. The kind lets code tell failures apart where that changes
+ * what to do (waiting goes on through throttling and passing service or network failures).
  */
 export type ErrorKind =
   | 'input' // an input or the event context is not usable; no request was sent

@@ -94,6 +94,13 @@ export interface JobOutcome {
   error?: string
 }
 
+/** Only jobs that were asked to stop, or were already stopping, and have not yet reached a final state. */
+export function needsWaiting(outcome: JobOutcome): boolean {
+  return (
+    (outcome.result === 'stopped' || outcome.result === 'already-stopping') && !isFinal(outcome.job.status)
+  )
+}
+
 /** The job the single-value outputs describe: the newest one acted on (a kept job was not acted on). */
 export function primaryOutcome(outcomes: readonly JobOutcome[]): JobOutcome | undefined {
   return newestOutcomesFirst(outcomes.filter(o => o.result !== 'kept'))[0]

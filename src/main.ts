@@ -4,10 +4,18 @@
 import * as core from '@actions/core'
 import { createAmplify, AmplifyRequestError, type Amplify } from './amplify.js'
 import { ActionError } from './errors.js'
-import { classifyStatus, foundNothing, newestOutcomesFirst, planDiscovery, type JobOutcome } from './jobs.js'
+import {
+  classifyStatus,
+  foundNothing,
+  needsWaiting,
+  newestOutcomesFirst,
+  planDiscovery,
+  type JobOutcome
+} from './jobs.js'
 import { amplifyEndpoint, proxyRouteFor } from './proxy.js'
 import { logEndings, logOutcomes, setOutputs, writeSummary } from './report.js'
 import { readSettings, type Settings } from './settings.js'
+import { inertLine } from './text.js'
 import { stopAll, stopJob } from './stop.js'
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -21,20 +29,17 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     )
     amplify = createAmplify(settings, { env, agent: proxy?.agent })
 
-    const found =
+    const { outcomes: acted, nothingFound } =
       settings.jobId !== undefined
-        ? [await actOnJob(amplify, settings, settings.jobId)]
+        ? { outcomes: [await actOnJob(amplify, settings, settings.jobId)], nothingFound: undefined }
         : await actOnBranch(amplify, settings)
-    if (found === 'nothing') {
-      setOutputs([])
-      await writeSummary({ settings, outcomes: [] }, env)
-      return
-    }
-    let outcomes = found
+    // Failures found on the way are raised only after the outputs and summary are written.
+    let laterFailure: unknown =
+      nothingFound === undefined ? undefined : reportNothingFound(settings, nothingFound)
+    let outcomes = acted
     logOutcomes(outcomes, settings) // before any wait, so the log shows each stop as it happens
     let waitedMs: number | undefined
-    let waitFailure: unknown
-    if (settings.wait && !settings.dryRun && outcomes.some(o => o.result !== 'failed')) {
+    if (settings.wait && !settings.dryRun && outcomes.some(needsWaiting)) {
       const { waitUntilEnded, describeUnfinished } = await import('./wait.js')
       try {
         const waited = await waitUntilEnded(amplify, outcomes, settings.waitTimeoutSeconds * 1000)
@@ -42,29 +47,28 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         outcomes = waited.outcomes
         waitedMs = waited.waitedMs
         if (waited.unfinished.length > 0) {
-          waitFailure = new ActionError(
+          laterFailure = new ActionError(
             'wait-timeout',
             describeUnfinished(waited.unfinished, settings.waitTimeoutSeconds)
           )
         }
       } catch (error) {
-        waitFailure = error // reported after the outputs, which still describe the stops
+        laterFailure = error // the outputs still describe the stops
       }
     }
 
     setOutputs(outcomes)
-    await writeSummary({ settings, outcomes, waitedMs }, env)
+    await writeSummary({ settings, outcomes, waitedMs, note: nothingFound })
 
     const failed = outcomes.filter(o => o.result === 'failed')
-    if (failed.length > 0) {
+    if (failed.length === 1) throw new ActionError('stop-failed', failed[0].error ?? '')
+    if (failed.length > 1) {
       throw new ActionError(
         'stop-failed',
-        failed.length === 1
-          ? (failed[0].error ?? '')
-          : `${failed.length} of ${outcomes.length} jobs could not be stopped: ${failed.map(o => `job ${o.job.jobId}: ${o.error}`).join(' ')}`
+        `${failed.length} jobs could not be stopped: ${failed.map(o => `job ${o.job.jobId}: ${o.error}`).join(' ')}`
       )
     }
-    if (waitFailure) throw waitFailure
+    if (laterFailure) throw laterFailure
   } catch (error) {
     core.setFailed(
       error instanceof ActionError
@@ -95,8 +99,14 @@ async function actOnJob(amplify: Amplify, settings: Settings, jobId: string): Pr
   }
 }
 
+/** What discovery did: the outcomes, or why there was nothing to act on. */
+interface Discovery {
+  outcomes: JobOutcome[]
+  nothingFound?: string
+}
+
 /** No job-id: list the branch's jobs, choose, and stop the chosen ones concurrently. */
-async function actOnBranch(amplify: Amplify, settings: Settings): Promise<JobOutcome[] | 'nothing'> {
+async function actOnBranch(amplify: Amplify, settings: Settings): Promise<Discovery> {
   let jobs
   try {
     jobs = await amplify.listJobs()
@@ -105,28 +115,30 @@ async function actOnBranch(amplify: Amplify, settings: Settings): Promise<JobOut
       error instanceof AmplifyRequestError &&
       (error.missing === 'branch' || error.missing === 'app-or-branch')
     ) {
-      return noJob(
-        settings,
-        `${error.message} Nothing to stop${PREVIEW_BRANCH.test(settings.branchName) ? ' (Amplify deletes a preview branch when its pull request closes)' : ''}.`
-      )
+      const preview = PREVIEW_BRANCH.test(settings.branchName)
+        ? ' (Amplify deletes a preview branch when its pull request closes)'
+        : ''
+      return { outcomes: [], nothingFound: `${error.message} Nothing to stop${preview}.` }
     }
     throw error
   }
   const plan = planDiscovery(jobs, settings)
   for (const job of plan.unknownStatus) {
     core.warning(
-      `Job ${job.jobId} has the status ${JSON.stringify(job.status)}, which this version of the action does not know: left alone.`
+      `Job ${inertLine(job.jobId)} has the status ${JSON.stringify(inertLine(job.status))}, which this version of the action does not know: left alone.`
     )
   }
   if (foundNothing(plan)) {
     const scope = settings.commitId ? ` building commit ${settings.commitId}` : ''
-    return noJob(
-      settings,
-      `No job${scope} is in progress on branch ${JSON.stringify(settings.branchName)} of app ${settings.appId} (${jobs.length} job${jobs.length === 1 ? '' : 's'} listed).`
-    )
+    return {
+      outcomes: [],
+      nothingFound: `No job${scope} is in progress on branch ${JSON.stringify(settings.branchName)} of app ${settings.appId} (${jobs.length} job${jobs.length === 1 ? '' : 's'} listed).`
+    }
   }
   if (plan.kept && plan.toStop.length === 0 && plan.alreadyStopping.length === 0) {
-    core.info(`Only job ${plan.kept.jobId}, the newest, is in progress: no superseded build to stop.`)
+    core.info(
+      `Only job ${inertLine(plan.kept.jobId)}, the newest, is in progress: no superseded build to stop.`
+    )
   }
   const stopping: JobOutcome[] = plan.alreadyStopping.map(job => ({
     job,
@@ -139,17 +151,17 @@ async function actOnBranch(amplify: Amplify, settings: Settings): Promise<JobOut
   const acted: JobOutcome[] = settings.dryRun
     ? plan.toStop.map(job => ({ job, result: 'would-stop', previousStatus: job.status }))
     : await stopAll(amplify, plan.toStop)
-  return newestOutcomesFirst([...acted, ...stopping, ...kept])
+  return { outcomes: newestOutcomesFirst([...acted, ...stopping, ...kept]) }
 }
 
 /** Amplify's branches for pull-request previews: pr-<number>. */
 const PREVIEW_BRANCH = /^pr-[0-9]+$/
 
-/** Discovery found nothing: warn, stay quiet, or fail, as if-no-job says. */
-function noJob(settings: Settings, message: string): 'nothing' {
+/** Discovery found nothing: a warning, an info line, or (returned, to raise after the outputs) a failure. */
+function reportNothingFound(settings: Settings, message: string): ActionError | undefined {
   if (settings.ifNoJob === 'fail')
-    throw new ActionError('no-job', `${message} Failing because if-no-job is fail.`)
+    return new ActionError('no-job', `${message} Failing because if-no-job is fail.`)
   if (settings.ifNoJob === 'warn') core.warning(message)
   else core.info(message)
-  return 'nothing'
+  return undefined
 }

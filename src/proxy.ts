@@ -5,11 +5,20 @@
  */
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import type { Agent } from 'node:http'
+import { ActionError } from './errors.js'
 
 /** The URL the SDK will send Amplify requests to: the endpoint overrides, else the region's endpoint. */
 export function amplifyEndpoint(region: string, env: NodeJS.ProcessEnv): URL {
-  const override = env.AWS_ENDPOINT_URL_AMPLIFY || env.AWS_ENDPOINT_URL
-  if (override) return new URL(override)
+  const name = env.AWS_ENDPOINT_URL_AMPLIFY ? 'AWS_ENDPOINT_URL_AMPLIFY' : 'AWS_ENDPOINT_URL'
+  const override = env[name]
+  if (override) {
+    const url = URL.canParse(override) ? new URL(override) : undefined
+    if (url?.protocol === 'https:' || url?.protocol === 'http:') return url
+    throw new ActionError(
+      'input',
+      `${name} ${JSON.stringify(override)} is not an http(s) URL: set it to an endpoint such as https://amplify.us-east-1.amazonaws.com, or unset it.`
+    )
+  }
   return new URL(`https://amplify.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`)
 }
 

@@ -5,12 +5,17 @@
 import * as core from '@actions/core'
 import { primaryOutcome, type JobOutcome } from './jobs.js'
 import type { Settings } from './settings.js'
+import { inertLine } from './text.js'
+
+export { inertLine }
 
 export interface RunReport {
   settings: Settings
   outcomes: JobOutcome[]
   /** How long waiting for the jobs to end took, when the action waited. */
   waitedMs?: number
+  /** Why no job was acted on, when none was. */
+  note?: string
 }
 
 /** The `jobs` output: one object per job acted on (and the kept one), newest first. */
@@ -43,27 +48,32 @@ export function setOutputs(outcomes: readonly JobOutcome[]): void {
 
 /** One log line for a job; it always starts with the action's own words, so no untrusted text begins a line. */
 export function describeOutcome(outcome: JobOutcome, branchName: string): string {
-  const { job } = outcome
+  // The job id and status come from the service too: inert like the rest.
+  const id = inertLine(outcome.job.jobId)
+  const status = inertLine(outcome.job.status)
   const where = `on branch ${logQuote(branchName)}`
-  const change =
-    outcome.previousStatus && outcome.previousStatus !== job.status
-      ? `${outcome.previousStatus} → ${job.status}`
-      : job.status
   const commit = describeCommit(outcome)
   switch (outcome.result) {
     case 'stopped':
-      return `Stopped job ${job.jobId} ${where} (${change})${commit}`
+      return `Stopped job ${id} ${where} (${inertLine(statusChange(outcome))})${commit}`
     case 'already-ended':
-      return `Job ${job.jobId} ${where} had already ended (${job.status}); nothing to stop${commit}`
+      return `Job ${id} ${where} had already ended (${status}); nothing to stop${commit}`
     case 'already-stopping':
-      return `Job ${job.jobId} ${where} is already stopping (${job.status}); not stopped again${commit}`
+      return `Job ${id} ${where} is already stopping (${status}); not stopped again${commit}`
     case 'would-stop':
-      return `Would stop job ${job.jobId} ${where} (${job.status}); dry run, no StopJob sent${commit}`
+      return `Would stop job ${id} ${where} (${status}); dry run, no StopJob sent${commit}`
     case 'kept':
-      return `Kept job ${job.jobId} ${where} running (${job.status}): it is the newest${commit}`
+      return `Kept job ${id} ${where} running (${status}): it is the newest${commit}`
     case 'failed':
-      return `Could not stop job ${job.jobId} ${where} (${job.status}): ${inertLine(outcome.error ?? '')}${commit}`
+      return `Could not stop job ${id} ${where} (${status}): ${inertLine(outcome.error ?? '')}${commit}`
   }
+}
+
+/** "RUNNING → CANCELLING" when the status changed and the earlier one is known, else the status alone. */
+function statusChange(outcome: JobOutcome): string {
+  const { previousStatus } = outcome
+  const { status } = outcome.job
+  return previousStatus && previousStatus !== status ? `${previousStatus} → ${status}` : status
 }
 
 function describeCommit(outcome: JobOutcome): string {
@@ -91,14 +101,15 @@ export function logEndings(
     const earlier = before[i]?.job.status
     if (earlier !== undefined && earlier !== outcome.job.status) {
       core.info(
-        `Job ${outcome.job.jobId} on branch ${logQuote(settings.branchName)} is now ${outcome.job.status} (was ${earlier})`
+        `Job ${inertLine(outcome.job.jobId)} on branch ${logQuote(settings.branchName)} is now ${inertLine(outcome.job.status)} (was ${inertLine(earlier)})`
       )
     }
   })
 }
 
-export async function writeSummary(report: RunReport, env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  if (!env.GITHUB_STEP_SUMMARY) {
+export async function writeSummary(report: RunReport): Promise<void> {
+  // core.summary writes to the file process.env names, so that is the variable to check.
+  if (!process.env.GITHUB_STEP_SUMMARY) {
     core.debug('GITHUB_STEP_SUMMARY is not set: no step summary written.')
     return
   }
@@ -116,7 +127,7 @@ export async function writeSummary(report: RunReport, env: NodeJS.ProcessEnv = p
       true
     )
   if (outcomes.length === 0) {
-    core.summary.addRaw('<p>No job in progress.</p>', true)
+    core.summary.addRaw(`<p>${html(report.note ?? 'No job in progress.')}</p>`, true)
   } else {
     core.summary.addTable([
       [
@@ -129,11 +140,7 @@ export async function writeSummary(report: RunReport, env: NodeJS.ProcessEnv = p
       ...outcomes.map(o => [
         `<a href="${deployments}">${html(o.job.jobId)}</a>`,
         html(o.result),
-        html(
-          o.previousStatus && o.previousStatus !== o.job.status
-            ? `${o.previousStatus} → ${o.job.status}`
-            : o.job.status
-        ),
+        html(statusChange(o)),
         o.job.commitId ? `<code>${html(o.job.commitId.slice(0, 7))}</code>` : '',
         html(firstLine(o.job.commitMessage ?? ''))
       ])
@@ -152,20 +159,12 @@ export function consoleUrl(settings: Pick<Settings, 'region' | 'appId' | 'branch
   )
 }
 
-// C0 and C1 controls, DEL, and the Unicode line and paragraph separators: all could end or rewrite a line.
-// eslint-disable-next-line no-control-regex
-const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
 const MAX_TEXT = 100
 
 /** The first line of a commit message, shortened, for one log line or one table cell. */
 export function firstLine(text: string): string {
   const line = text.split(/\r\n|\r|\n/, 1)[0] ?? ''
   return line.length > MAX_TEXT ? `${line.slice(0, MAX_TEXT - 1)}…` : line
-}
-
-/** Untrusted text as part of one log line: no control characters, so it can never start a line of its own. */
-export function inertLine(text: string): string {
-  return text.replace(LINE_BREAKING, ' ')
 }
 
 /** Untrusted text quoted for the log; JSON escapes keep quotes and backslashes unambiguous. */

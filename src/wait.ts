@@ -5,7 +5,8 @@
  */
 import type { Amplify } from './amplify.js'
 import { ActionError } from './errors.js'
-import { isFinal, type JobOutcome } from './jobs.js'
+import { inertLine } from './text.js'
+import { isFinal, needsWaiting, type JobOutcome } from './jobs.js'
 
 export interface PollSchedule {
   /** The first poll comes this long after the stop. */
@@ -34,21 +35,24 @@ export interface WaitResult {
 
 export interface Clock {
   now(): number
-  sleep(ms: number): Promise<void>
+  /** Resolves after `ms`, or as soon as `signal` aborts. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
   random(): number
 }
 
 const realClock: Clock = {
   now: () => Date.now(),
-  sleep: ms => new Promise(resolve => setTimeout(resolve, ms)),
+  sleep: (ms, signal) =>
+    new Promise(resolve => {
+      const done = () => {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', done)
+        resolve()
+      }
+      const timer = setTimeout(done, ms)
+      signal?.addEventListener('abort', done, { once: true })
+    }),
   random: Math.random
-}
-
-/** Only jobs that were asked to stop, or were already stopping, and have not yet reached a final state. */
-export function needsWaiting(outcome: JobOutcome): boolean {
-  return (
-    (outcome.result === 'stopped' || outcome.result === 'already-stopping') && !isFinal(outcome.job.status)
-  )
 }
 
 /** The delay before poll number `attempt` (0-based), before jitter. */
@@ -65,9 +69,11 @@ export async function waitUntilEnded(
 ): Promise<WaitResult> {
   const started = clock.now()
   const deadline = started + timeoutMs
+  // A job's poll that fails for good ends every other job's polling too, so no timer outlives the step.
+  const failed = new AbortController()
   const waited = await Promise.all(
     outcomes.map(outcome =>
-      needsWaiting(outcome) ? pollUntilFinal(amplify, outcome, deadline, schedule, clock) : outcome
+      needsWaiting(outcome) ? pollUntilFinal(amplify, outcome, deadline, schedule, clock, failed) : outcome
     )
   )
   return {
@@ -82,23 +88,33 @@ async function pollUntilFinal(
   outcome: JobOutcome,
   deadline: number,
   schedule: PollSchedule,
-  clock: Clock
+  clock: Clock,
+  failed: AbortController
 ): Promise<JobOutcome> {
   let current = outcome
-  for (let attempt = 0; ; attempt++) {
+  let step = 0
+  for (;;) {
     const remaining = deadline - clock.now()
-    if (remaining <= 0) return current
-    const jittered =
-      baseDelay(attempt, schedule) * (1 - schedule.jitter + 2 * schedule.jitter * clock.random())
-    await clock.sleep(Math.min(jittered, remaining))
+    if (remaining <= 0 || failed.signal.aborted) return current
+    const jittered = baseDelay(step, schedule) * (1 - schedule.jitter + 2 * schedule.jitter * clock.random())
+    await clock.sleep(Math.min(jittered, remaining), failed.signal)
+    if (failed.signal.aborted) return current
     try {
       const budget = Math.ceil(Math.max(deadline - clock.now(), LAST_POLL_MS)) // AbortSignal.timeout takes whole ms
-      const job = await amplify.getJob(current.job.jobId, AbortSignal.timeout(budget))
+      const job = await amplify.getJob(
+        current.job.jobId,
+        AbortSignal.any([AbortSignal.timeout(budget), failed.signal])
+      )
       current = { ...current, job: { ...current.job, status: job.status } }
       if (isFinal(job.status)) return current
+      step++
     } catch (error) {
-      if (!isPassing(error)) throw error
-      attempt++ // throttled or failing after the SDK's own retries: back off one step further
+      if (failed.signal.aborted) return current
+      if (!isPassing(error)) {
+        failed.abort(error)
+        throw error
+      }
+      step += 2 // throttled or failing after the SDK's own retries: back off one step further
     }
   }
 }
@@ -112,6 +128,6 @@ function isPassing(error: unknown): boolean {
 }
 
 export function describeUnfinished(unfinished: readonly JobOutcome[], timeoutSeconds: number): string {
-  const list = unfinished.map(o => `job ${o.job.jobId} (${o.job.status})`).join(', ')
+  const list = unfinished.map(o => `job ${inertLine(o.job.jobId)} (${inertLine(o.job.status)})`).join(', ')
   return `Waited ${timeoutSeconds} s (wait-timeout), but ${unfinished.length === 1 ? 'this job has' : 'these jobs have'} not ended: ${list}. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the job in the Amplify console.`
 }

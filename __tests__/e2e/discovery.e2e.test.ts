@@ -238,7 +238,7 @@ describe.each(RUNTIMES)('discovery on %s', runtime => {
       expect(result.annotations.map(a => a.command)).toEqual(['warning'])
       expect(result.warnings[0].message).toBe(message)
       expect(calls(server)).toEqual([`ListJobs ${jobsPath(APP, 'main')} 200`])
-      expect(result.summaryText).toContain('No job in progress.')
+      expect(result.summaryText).toContain(message) // the summary gives the reason too
     })
 
     it('says it in the log only, with no annotation, with if-no-job ignore', async () => {

@@ -352,11 +352,53 @@ describe('describeFailure', () => {
       )
     })
 
+    it('a word in the branch name is not taken for the missing resource', () => {
+      const jobBoard = { ...target, branchName: 'feature/job-board' }
+      const listed = describeFailure(notFound('Branch not found: feature/job-board'), 'ListJobs', jobBoard)
+      expect(listed.missing).toBe('branch')
+      const stopped = describeFailure(
+        notFound('Branch not found: feature/job-board'),
+        'StopJob',
+        jobBoard,
+        '42'
+      )
+      expect(stopped.missing).toBe('branch')
+      expect(isRefusedStop(stopped)).toBe(false)
+    })
+
+    it('ListJobs never reports a missing job', () => {
+      const error = describeFailure(notFound('Job list not found'), 'ListJobs', target)
+      expect(error.missing).toBe('app-or-branch')
+    })
+
     it('a StopJob NotFound naming the branch is not a refused stop', () => {
       const error = describeFailure(notFound('Branch not found'), 'StopJob', target, '42')
       expect(error.missing).toBe('branch')
       expect(isRefusedStop(error)).toBe(false)
     })
+  })
+
+  it('expired credentials say so, with how to make them last through a long wait', () => {
+    const error = describeFailure(
+      serviceError('ExpiredTokenException', 'The security token included in the request is expired'),
+      'GetJob',
+      target,
+      '42'
+    )
+    expect(error.kind).toBe('credentials')
+    expect(error.message).toMatch(/^The AWS credentials expired before Amplify GetJob for job 42/)
+    expect(error.message).toContain('role-duration-seconds longer than wait-timeout')
+  })
+
+  it("an aborted poll (the wait's deadline) is a network error that another poll may not meet", () => {
+    const error = describeFailure(
+      Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }),
+      'GetJob',
+      target,
+      '42'
+    )
+    expect(error.kind).toBe('network')
+    expect(error.message).toMatch(/^Amplify did not answer GetJob for job 42 .* in time/)
   })
 
   it('LimitExceededException is throttling, with the number of attempts', () => {

@@ -319,7 +319,9 @@ describe('given a branch (discovery)', () => {
       expect(result.exitCode).toBeUndefined()
       expect(result.warnings).toEqual([`::warning::${message}`])
       expect(result.outputs).toEqual(noJobOutputs)
-      expect(result.summary).toContain('<p>No job in progress.</p>')
+      expect(result.summary).toContain(
+        '<p>No job is in progress on branch &quot;main&quot; of app d1a2b3c4d5e6f7 &#40;2 jobs listed&#41;.</p>'
+      )
       expect(amplifyMock.commandCalls(StopJobCommand)).toHaveLength(0)
     })
 
@@ -336,6 +338,8 @@ describe('given a branch (discovery)', () => {
       const result = await runAction({ ...onMain, 'if-no-job': 'fail' })
       expect(result.exitCode).toBe(1)
       expect(result.errors).toEqual([`::error::${message} Failing because if-no-job is fail.`])
+      expect(result.outputs).toEqual(noJobOutputs) // set before failing, for steps that run if: failure()
+      expect(result.summary).toContain('<h3>Amplify: 0 jobs stopped</h3>')
     })
   })
 
@@ -421,7 +425,7 @@ describe('given a branch (discovery)', () => {
     const result = await runAction(onMain)
     expect(result.exitCode).toBe(1)
     expect(result.errors).toHaveLength(1)
-    expect(result.errors[0]).toMatch(/^::error::2 of 3 jobs could not be stopped: job 8: .*job 7: /)
+    expect(result.errors[0]).toMatch(/^::error::2 jobs could not be stopped: job 8: .*job 7: /)
   })
 
   it('a dry run sends no StopJob and reports what would be stopped', async () => {
@@ -638,6 +642,12 @@ describe('a bad input', () => {
       { ...onMain, wait: 'yes' },
       {},
       /^::error::Input wait "yes" is not a boolean: use true or false\.$/
+    ],
+    [
+      'an AWS_ENDPOINT_URL_AMPLIFY that is not a URL',
+      onMain,
+      { AWS_ENDPOINT_URL_AMPLIFY: 'amplify.internal:8443' },
+      /^::error::AWS_ENDPOINT_URL_AMPLIFY "amplify.internal:8443" is not an http\(s\) URL/
     ]
   ])(
     '%s fails with one error naming the input, and sends no request at all',

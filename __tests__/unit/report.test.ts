@@ -370,19 +370,16 @@ describe('on the runner: setOutputs and writeSummary write the real files', () =
 
   describe('writeSummary', () => {
     it('writes a table of the jobs with a link to the console, and escapes untrusted text', async () => {
-      await writeSummary(
-        {
-          settings: { ...settings, branchName: 'feature/<b>x</b>' },
-          outcomes: [
-            outcome('8', 'stopped', 'CANCELLING', {
-              previousStatus: 'RUNNING',
-              commitMessage: '<img src=x onerror=alert(1)> [x](javascript:alert(1)) | `y`\nsecond line'
-            }),
-            outcome('7', 'already-ended', 'SUCCEED', { commitId: null, commitMessage: '' })
-          ]
-        },
-        process.env
-      )
+      await writeSummary({
+        settings: { ...settings, branchName: 'feature/<b>x</b>' },
+        outcomes: [
+          outcome('8', 'stopped', 'CANCELLING', {
+            previousStatus: 'RUNNING',
+            commitMessage: '<img src=x onerror=alert(1)> [x](javascript:alert(1)) | `y`\nsecond line'
+          }),
+          outcome('7', 'already-ended', 'SUCCEED', { commitId: null, commitMessage: '' })
+        ]
+      })
       const text = files.summaryText()
       expect(text).toContain('<h3>Amplify: 1 job stopped</h3>')
       expect(text).toContain(
@@ -401,13 +398,10 @@ describe('on the runner: setOutputs and writeSummary write the real files', () =
     })
 
     it('in a dry run, says so in the title and the branch line', async () => {
-      await writeSummary(
-        {
-          settings: { ...settings, dryRun: true },
-          outcomes: [outcome('5', 'would-stop', 'RUNNING', { previousStatus: 'RUNNING' })]
-        },
-        process.env
-      )
+      await writeSummary({
+        settings: { ...settings, dryRun: true },
+        outcomes: [outcome('5', 'would-stop', 'RUNNING', { previousStatus: 'RUNNING' })]
+      })
       const text = files.summaryText()
       expect(text).toContain('<h3>Amplify jobs that would be stopped</h3>')
       expect(text).toContain('(dry run: no StopJob sent)')
@@ -415,7 +409,7 @@ describe('on the runner: setOutputs and writeSummary write the real files', () =
     })
 
     it('with no job, says there was none', async () => {
-      await writeSummary({ settings, outcomes: [] }, process.env)
+      await writeSummary({ settings, outcomes: [] })
       const text = files.summaryText()
       expect(text).toContain('<h3>Amplify: 0 jobs stopped</h3>')
       expect(text).toContain('<p>No job in progress.</p>')
@@ -423,17 +417,14 @@ describe('on the runner: setOutputs and writeSummary write the real files', () =
     })
 
     it('after a wait, shows the final status and how long the wait took', async () => {
-      await writeSummary(
-        {
-          settings: { ...settings, wait: true },
-          outcomes: [
-            outcome('9', 'stopped', 'CANCELLED', { previousStatus: 'RUNNING' }),
-            outcome('8', 'stopped', 'CANCELLED', { previousStatus: 'PENDING' })
-          ],
-          waitedMs: 12_345
-        },
-        process.env
-      )
+      await writeSummary({
+        settings: { ...settings, wait: true },
+        outcomes: [
+          outcome('9', 'stopped', 'CANCELLED', { previousStatus: 'RUNNING' }),
+          outcome('8', 'stopped', 'CANCELLED', { previousStatus: 'PENDING' })
+        ],
+        waitedMs: 12_345
+      })
       const text = files.summaryText()
       expect(text).toContain('<h3>Amplify: 2 jobs stopped</h3>')
       expect(text).toContain('<td>RUNNING → CANCELLED</td>')
@@ -441,8 +432,19 @@ describe('on the runner: setOutputs and writeSummary write the real files', () =
     })
 
     it('without GITHUB_STEP_SUMMARY, writes nothing and does not fail', async () => {
-      await writeSummary({ settings, outcomes: [] }, {})
+      const summaryFile = process.env.GITHUB_STEP_SUMMARY
+      delete process.env.GITHUB_STEP_SUMMARY
+      try {
+        await writeSummary({ settings, outcomes: [] })
+      } finally {
+        process.env.GITHUB_STEP_SUMMARY = summaryFile
+      }
       expect(files.summaryText()).toBe('')
+    })
+
+    it('with no job, gives the reason when there is one, escaped', async () => {
+      await writeSummary({ settings, outcomes: [], note: 'Branch "pr-<7>" was not found.' })
+      expect(files.summaryText()).toContain('<p>Branch &quot;pr-&lt;7&gt;&quot; was not found.</p>')
     })
   })
 })

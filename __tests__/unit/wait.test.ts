@@ -3,12 +3,11 @@
 import { describe, it, expect } from '@jest/globals'
 import type { Amplify } from '../../src/amplify.js'
 import { ActionError } from '../../src/errors.js'
-import type { Job, JobOutcome, JobResult } from '../../src/jobs.js'
+import { needsWaiting, type Job, type JobOutcome, type JobResult } from '../../src/jobs.js'
 import {
   DEFAULT_SCHEDULE,
   baseDelay,
   describeUnfinished,
-  needsWaiting,
   waitUntilEnded,
   type Clock
 } from '../../src/wait.js'
@@ -319,6 +318,43 @@ describe('waitUntilEnded', () => {
       ['7', 'CANCELLING']
     ])
     expect(result.unfinished.map(o => o.job.jobId)).toEqual(['9', '7'])
+  })
+})
+
+describe('a poll that fails for good', () => {
+  it('ends the polling of every other job too, so no timer outlives the step', async () => {
+    const polled: string[] = []
+    const amplify: Amplify = {
+      async listJobs() {
+        throw new Error('not expected')
+      },
+      async stopJob() {
+        throw new Error('not expected')
+      },
+      async getJob(jobId) {
+        polled.push(jobId)
+        if (jobId === '1') throw new ActionError('permission', 'Amplify GetJob was denied.')
+        return { ...job(jobId, 'CANCELLING') }
+      },
+      close() {}
+    }
+    const fast = { firstDelayMs: 5, maxDelayMs: 5, jitter: 0 }
+    const started = Date.now()
+    await expect(
+      waitUntilEnded(
+        amplify,
+        [
+          { job: job('1', 'CANCELLING'), result: 'stopped' },
+          { job: job('2', 'CANCELLING'), result: 'stopped' }
+        ],
+        60_000,
+        fast
+      )
+    ).rejects.toThrow('Amplify GetJob was denied.')
+    const pollsOfTwo = polled.filter(id => id === '2').length
+    await new Promise(resolve => setTimeout(resolve, 100))
+    expect(polled.filter(id => id === '2').length).toBe(pollsOfTwo) // job 2 stopped polling
+    expect(Date.now() - started).toBeLessThan(5_000)
   })
 })
 
