@@ -29713,26 +29713,11 @@ async function run(env = process.env) {
         const { outcomes: acted, nothingFound } = settings.jobId !== undefined
             ? { outcomes: [await actOnJob(amplify, settings, settings.jobId)], nothingFound: undefined }
             : await actOnBranch(amplify, settings);
-        // Failures found on the way are raised only after the outputs and summary are written.
-        let laterFailure = nothingFound === undefined ? undefined : reportNothingFound(settings, nothingFound);
-        let outcomes = acted;
-        logOutcomes(outcomes, settings); // before any wait, so the log shows each stop as it happens
-        let waitedMs;
-        if (settings.wait && !settings.dryRun && outcomes.some(src_jobs/* needsWaiting */.l)) {
-            const { waitUntilEnded, describeUnfinished } = await __nccwpck_require__.e(/* import() */ 910).then(__nccwpck_require__.bind(__nccwpck_require__, 910));
-            try {
-                const waited = await waitUntilEnded(amplify, outcomes, settings.waitTimeoutSeconds * 1000);
-                logEndings(outcomes, waited.outcomes, settings);
-                outcomes = waited.outcomes;
-                waitedMs = waited.waitedMs;
-                if (waited.unfinished.length > 0) {
-                    laterFailure = new errors/* ActionError */.l('wait-timeout', describeUnfinished(waited.unfinished, settings.waitTimeoutSeconds));
-                }
-            }
-            catch (error) {
-                laterFailure = error; // the outputs still describe the stops
-            }
-        }
+        const noJobFailure = nothingFound === undefined ? undefined : reportNothingFound(settings, nothingFound);
+        logOutcomes(acted, settings); // before any wait, so the log shows each stop as it happens
+        const { outcomes, waitedMs, waitFailure } = settings.wait && !settings.dryRun && acted.some(src_jobs/* needsWaiting */.l)
+            ? await waitForEndings(amplify, acted, settings)
+            : { outcomes: acted, waitedMs: undefined, waitFailure: undefined };
         setOutputs(outcomes);
         await writeSummary({ settings, outcomes, waitedMs, note: nothingFound });
         const failed = outcomes.filter(o => o.result === 'failed');
@@ -29741,6 +29726,8 @@ async function run(env = process.env) {
         if (failed.length > 1) {
             throw new errors/* ActionError */.l('stop-failed', `${failed.length} jobs could not be stopped: ${failed.map(o => `job ${o.job.jobId}: ${o.error}`).join(' ')}`);
         }
+        // Failures met on the way are raised only now, after the outputs and summary are written.
+        const laterFailure = noJobFailure ?? waitFailure;
         if (laterFailure)
             throw laterFailure;
     }
@@ -29753,6 +29740,21 @@ async function run(env = process.env) {
     }
     finally {
         amplify?.close();
+    }
+}
+/** wait: poll until the jobs have ended, then log each ending. Loaded only when a run waits. */
+async function waitForEndings(amplify, acted, settings) {
+    const { waitUntilEnded, describeUnfinished } = await __nccwpck_require__.e(/* import() */ 910).then(__nccwpck_require__.bind(__nccwpck_require__, 910));
+    try {
+        const waited = await waitUntilEnded(amplify, acted, settings.waitTimeoutSeconds * 1000);
+        logEndings(acted, waited.outcomes, settings);
+        const waitFailure = waited.unfinished.length > 0
+            ? new errors/* ActionError */.l('wait-timeout', describeUnfinished(waited.unfinished, settings.waitTimeoutSeconds))
+            : undefined;
+        return { outcomes: waited.outcomes, waitedMs: waited.waitedMs, waitFailure };
+    }
+    catch (error) {
+        return { outcomes: acted, waitFailure: error };
     }
 }
 function branchOrigin(settings) {

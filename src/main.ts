@@ -33,29 +33,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       settings.jobId !== undefined
         ? { outcomes: [await actOnJob(amplify, settings, settings.jobId)], nothingFound: undefined }
         : await actOnBranch(amplify, settings)
-    // Failures found on the way are raised only after the outputs and summary are written.
-    let laterFailure: unknown =
-      nothingFound === undefined ? undefined : reportNothingFound(settings, nothingFound)
-    let outcomes = acted
-    logOutcomes(outcomes, settings) // before any wait, so the log shows each stop as it happens
-    let waitedMs: number | undefined
-    if (settings.wait && !settings.dryRun && outcomes.some(needsWaiting)) {
-      const { waitUntilEnded, describeUnfinished } = await import('./wait.js')
-      try {
-        const waited = await waitUntilEnded(amplify, outcomes, settings.waitTimeoutSeconds * 1000)
-        logEndings(outcomes, waited.outcomes, settings)
-        outcomes = waited.outcomes
-        waitedMs = waited.waitedMs
-        if (waited.unfinished.length > 0) {
-          laterFailure = new ActionError(
-            'wait-timeout',
-            describeUnfinished(waited.unfinished, settings.waitTimeoutSeconds)
-          )
-        }
-      } catch (error) {
-        laterFailure = error // the outputs still describe the stops
-      }
-    }
+    const noJobFailure = nothingFound === undefined ? undefined : reportNothingFound(settings, nothingFound)
+    logOutcomes(acted, settings) // before any wait, so the log shows each stop as it happens
+    const { outcomes, waitedMs, waitFailure } =
+      settings.wait && !settings.dryRun && acted.some(needsWaiting)
+        ? await waitForEndings(amplify, acted, settings)
+        : { outcomes: acted, waitedMs: undefined, waitFailure: undefined }
 
     setOutputs(outcomes)
     await writeSummary({ settings, outcomes, waitedMs, note: nothingFound })
@@ -68,6 +51,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         `${failed.length} jobs could not be stopped: ${failed.map(o => `job ${o.job.jobId}: ${o.error}`).join(' ')}`
       )
     }
+    // Failures met on the way are raised only now, after the outputs and summary are written.
+    const laterFailure = noJobFailure ?? waitFailure
     if (laterFailure) throw laterFailure
   } catch (error) {
     core.setFailed(
@@ -78,6 +63,29 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack)
   } finally {
     amplify?.close()
+  }
+}
+
+interface Waited {
+  outcomes: JobOutcome[]
+  waitedMs?: number
+  /** The wait timed out, or a poll failed for good; raised after the outputs, which still describe the stops. */
+  waitFailure?: unknown
+}
+
+/** wait: poll until the jobs have ended, then log each ending. Loaded only when a run waits. */
+async function waitForEndings(amplify: Amplify, acted: JobOutcome[], settings: Settings): Promise<Waited> {
+  const { waitUntilEnded, describeUnfinished } = await import('./wait.js')
+  try {
+    const waited = await waitUntilEnded(amplify, acted, settings.waitTimeoutSeconds * 1000)
+    logEndings(acted, waited.outcomes, settings)
+    const waitFailure =
+      waited.unfinished.length > 0
+        ? new ActionError('wait-timeout', describeUnfinished(waited.unfinished, settings.waitTimeoutSeconds))
+        : undefined
+    return { outcomes: waited.outcomes, waitedMs: waited.waitedMs, waitFailure }
+  } catch (error) {
+    return { outcomes: acted, waitFailure: error }
   }
 }
 
