@@ -29510,10 +29510,10 @@ async function parseSettings(readInput, env, loadEvent) {
         throw new errors/* InputError */.d('commit-id', `Input commit-id ${quote(commitInput)} is not a commit: give a full SHA or a prefix of at least 7 hex characters.`);
     }
     const ifNoJob = parseIfNoJob(readInput('if-no-job'));
-    const wait = parseBoolean(readInput, 'wait', false);
+    const wait = parseBoolean(readInput, 'wait');
     const waitTimeoutSeconds = parseWaitTimeout(readInput('wait-timeout'));
-    const keepNewest = parseBoolean(readInput, 'keep-newest', false);
-    const dryRun = parseBoolean(readInput, 'dry-run', false);
+    const keepNewest = parseBoolean(readInput, 'keep-newest');
+    const dryRun = parseBoolean(readInput, 'dry-run');
     const region = parseRegion(readInput('aws-region'), env);
     const jobId = jobInput === '' ? undefined : jobInput;
     if (jobId !== undefined && keepNewest) {
@@ -29581,11 +29581,11 @@ function parseIfNoJob(raw) {
         return value;
     throw new errors/* InputError */.d('if-no-job', `Input if-no-job ${quote(raw)} is not one of warn, ignore or fail.`);
 }
-/** The same accepted forms as @actions/core's getBooleanInput (YAML 1.2 core schema); empty means the default. */
-function parseBoolean(readInput, name, fallback) {
+/** The same accepted forms as @actions/core's getBooleanInput (YAML 1.2 core schema); empty means false, the default. */
+function parseBoolean(readInput, name) {
     const raw = readInput(name);
     if (raw === '')
-        return fallback;
+        return false;
     if (YAML_TRUE.includes(raw))
         return true;
     if (YAML_FALSE.includes(raw))

@@ -93,10 +93,10 @@ export async function parseSettings(
     )
   }
   const ifNoJob = parseIfNoJob(readInput('if-no-job'))
-  const wait = parseBoolean(readInput, 'wait', false)
+  const wait = parseBoolean(readInput, 'wait')
   const waitTimeoutSeconds = parseWaitTimeout(readInput('wait-timeout'))
-  const keepNewest = parseBoolean(readInput, 'keep-newest', false)
-  const dryRun = parseBoolean(readInput, 'dry-run', false)
+  const keepNewest = parseBoolean(readInput, 'keep-newest')
+  const dryRun = parseBoolean(readInput, 'dry-run')
   const region = parseRegion(readInput('aws-region'), env)
   const jobId = jobInput === '' ? undefined : jobInput
   if (jobId !== undefined && keepNewest) {
@@ -192,10 +192,10 @@ function parseIfNoJob(raw: string): IfNoJob {
   throw new InputError('if-no-job', `Input if-no-job ${quote(raw)} is not one of warn, ignore or fail.`)
 }
 
-/** The same accepted forms as @actions/core's getBooleanInput (YAML 1.2 core schema); empty means the default. */
-function parseBoolean(readInput: InputReader, name: string, fallback: boolean): boolean {
+/** The same accepted forms as @actions/core's getBooleanInput (YAML 1.2 core schema); empty means false, the default. */
+function parseBoolean(readInput: InputReader, name: string): boolean {
   const raw = readInput(name)
-  if (raw === '') return fallback
+  if (raw === '') return false
   if (YAML_TRUE.includes(raw)) return true
   if (YAML_FALSE.includes(raw)) return false
   throw new InputError(name, `Input ${name} ${quote(raw)} is not a boolean: use true or false.`)

@@ -58,7 +58,7 @@ class FakeClock implements Clock {
 type StatusAt = (t: number) => string | Error
 
 /** An Amplify whose GetJob answers from a script of status by virtual time, recording when each job was polled. */
-function scriptedAmplify(clock: FakeClock, script: Record<string, StatusAt>) {
+function scriptedAmplify(clock: Pick<Clock, 'now'>, script: Record<string, StatusAt>) {
   const polls: { jobId: string; at: number }[] = []
   const amplify: Amplify = {
     async listJobs() {
@@ -323,21 +323,11 @@ describe('waitUntilEnded', () => {
 
 describe('a poll that fails for good', () => {
   it('ends the polling of every other job too, so no timer outlives the step', async () => {
-    const polled: string[] = []
-    const amplify: Amplify = {
-      async listJobs() {
-        throw new Error('not expected')
-      },
-      async stopJob() {
-        throw new Error('not expected')
-      },
-      async getJob(jobId) {
-        polled.push(jobId)
-        if (jobId === '1') throw new ActionError('permission', 'Amplify GetJob was denied.')
-        return { ...job(jobId, 'CANCELLING') }
-      },
-      close() {}
-    }
+    // Real time here: the point is that no timer of job 2 is left running once the wait has failed.
+    const { amplify, pollTimes } = scriptedAmplify(Date, {
+      '1': () => new ActionError('permission', 'Amplify GetJob was denied.'),
+      '2': () => 'CANCELLING'
+    })
     const fast = { firstDelayMs: 5, maxDelayMs: 5, jitter: 0 }
     const started = Date.now()
     await expect(
@@ -351,9 +341,9 @@ describe('a poll that fails for good', () => {
         fast
       )
     ).rejects.toThrow('Amplify GetJob was denied.')
-    const pollsOfTwo = polled.filter(id => id === '2').length
+    const pollsOfTwo = pollTimes('2').length
     await new Promise(resolve => setTimeout(resolve, 100))
-    expect(polled.filter(id => id === '2').length).toBe(pollsOfTwo) // job 2 stopped polling
+    expect(pollTimes('2')).toHaveLength(pollsOfTwo) // job 2 stopped polling
     expect(Date.now() - started).toBeLessThan(5_000)
   })
 })
