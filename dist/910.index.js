@@ -6,17 +6,16 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   describeUnfinished: () => (/* binding */ describeUnfinished),
 /* harmony export */   waitUntilEnded: () => (/* binding */ waitUntilEnded)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_SCHEDULE, baseDelay */
+/* unused harmony exports DEFAULT_SCHEDULE, PROGRESS_EVERY_MS, baseDelay */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/* harmony import */ var _text_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(8992);
 /* harmony import */ var _jobs_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5995);
 
 
-
 const DEFAULT_SCHEDULE = { firstDelayMs: 500, maxDelayMs: 10_000, jitter: 0.2 };
+/** While any job is still waited for, a progress line at least this often. */
+const PROGRESS_EVERY_MS = 30_000;
 /**
  * A poll may take the time left before the deadline, and no less than this, so that the poll made at the
  * deadline can still answer. Without a bound, a GetJob that never answers would hold the wait for every
@@ -36,23 +35,47 @@ const realClock = {
     }),
     random: Math.random
 };
+const silent = { statusChanged() { }, stillWaiting() { } };
 /** The delay before poll number `attempt` (0-based), before jitter. */
 function baseDelay(attempt, schedule) {
     return Math.min(schedule.maxDelayMs, schedule.firstDelayMs * 2 ** attempt);
 }
-async function waitUntilEnded(amplify, outcomes, timeoutMs, schedule = DEFAULT_SCHEDULE, clock = realClock) {
+async function waitUntilEnded(amplify, outcomes, options) {
+    const { timeoutMs, progress = silent, schedule = DEFAULT_SCHEDULE, clock = realClock } = options;
     const started = clock.now();
     const deadline = started + timeoutMs;
     // A job's poll that fails for good ends every other job's polling too, so no timer outlives the step.
     const failed = new AbortController();
-    const waited = await Promise.all(outcomes.map(outcome => (0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l)(outcome) ? pollUntilFinal(amplify, outcome, deadline, schedule, clock, failed) : outcome));
-    return {
-        outcomes: waited,
-        unfinished: waited.filter(_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l),
-        waitedMs: clock.now() - started
-    };
+    const finished = new AbortController();
+    const latest = [...outcomes];
+    const poll = (outcome, i) => pollUntilFinal(amplify, outcome, { deadline, schedule, clock, failed }, (current, was) => {
+        latest[i] = current;
+        progress.statusChanged(current.job, was);
+    });
+    if (outcomes.some(_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l))
+        void tellProgress(clock, finished.signal, () => {
+            const waiting = latest.filter(_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l).map(o => o.job);
+            if (waiting.length > 0)
+                progress.stillWaiting(waiting, clock.now() - started);
+        });
+    try {
+        const waited = await Promise.all(outcomes.map((o, i) => ((0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l)(o) ? poll(o, i) : o)));
+        return { outcomes: waited, unfinished: waited.filter(_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l), waitedMs: clock.now() - started };
+    }
+    finally {
+        finished.abort();
+    }
 }
-async function pollUntilFinal(amplify, outcome, deadline, schedule, clock, failed) {
+/** Every PROGRESS_EVERY_MS until `done` aborts. */
+async function tellProgress(clock, done, tell) {
+    for (;;) {
+        await clock.sleep(PROGRESS_EVERY_MS, done);
+        if (done.aborted)
+            return;
+        tell();
+    }
+}
+async function pollUntilFinal(amplify, outcome, { deadline, schedule, clock, failed }, changed) {
     let current = outcome;
     let step = 0;
     for (;;) {
@@ -65,8 +88,11 @@ async function pollUntilFinal(amplify, outcome, deadline, schedule, clock, faile
             return current;
         try {
             const budget = Math.ceil(Math.max(deadline - clock.now(), LAST_POLL_MS)); // AbortSignal.timeout takes whole ms
-            const job = await amplify.getJob(current.job.jobId, AbortSignal.any([AbortSignal.timeout(budget), failed.signal]));
+            const job = await amplify.getJob(current.job, current.job.jobId, AbortSignal.any([AbortSignal.timeout(budget), failed.signal]));
+            const was = current.job.status;
             current = { ...current, job: { ...current.job, status: job.status } };
+            if (job.status !== was)
+                changed(current, was);
             if ((0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .isFinal */ .dR)(job.status))
                 return current;
             step++;
@@ -84,12 +110,8 @@ async function pollUntilFinal(amplify, outcome, deadline, schedule, clock, faile
 }
 /** Failures that another poll may not meet: throttling, Amplify's own errors, the network. */
 function isPassing(error) {
-    return (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l &&
+    return (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ &&
         (error.kind === 'throttled' || error.kind === 'service' || error.kind === 'network'));
-}
-function describeUnfinished(unfinished, timeoutSeconds) {
-    const list = unfinished.map(o => `job ${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .inertLine */ .F)(o.job.jobId)} (${(0,_text_js__WEBPACK_IMPORTED_MODULE_2__/* .inertLine */ .F)(o.job.status)})`).join(', ');
-    return `Waited ${timeoutSeconds} s (wait-timeout), but ${unfinished.length === 1 ? 'this job has' : 'these jobs have'} not ended: ${list}. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the job in the Amplify console.`;
 }
 
 

@@ -1802,8 +1802,8 @@ __webpack_unused_export__ = WafConfiguration$;
 __webpack_unused_export__ = WafStatus;
 __webpack_unused_export__ = Webhook$;
 __webpack_unused_export__ = errorTypeRegistries;
-__webpack_unused_export__ = paginateListApps;
-__webpack_unused_export__ = paginateListBranches;
+exports.gjw = paginateListApps;
+exports.cnC = paginateListBranches;
 __webpack_unused_export__ = paginateListDomainAssociations;
 exports.WIr = paginateListJobs;
 
@@ -25996,8 +25996,9 @@ exports.debug = debug; // for test
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ InputError),
-/* harmony export */   l: () => (/* binding */ ActionError)
+/* harmony export */   dz: () => (/* binding */ InputError),
+/* harmony export */   iN: () => (/* binding */ AmplifyRequestError),
+/* harmony export */   lZ: () => (/* binding */ ActionError)
 /* harmony export */ });
 class ActionError extends Error {
     kind;
@@ -26016,6 +26017,21 @@ class InputError extends ActionError {
         this.name = 'InputError';
     }
 }
+/** A failed Amplify request, kept with what the service said, so the planner can decide what it means. */
+class AmplifyRequestError extends ActionError {
+    operation;
+    errorName;
+    missing;
+    constructor(kind, message, operation, 
+    /** The service's exception name, e.g. BadRequestException; undefined for network failures. */
+    errorName, missing) {
+        super(kind, message);
+        this.operation = operation;
+        this.errorName = errorName;
+        this.missing = missing;
+        this.name = 'AmplifyRequestError';
+    }
+}
 
 
 /***/ }),
@@ -26024,7 +26040,7 @@ class InputError extends ActionError {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8059);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6032);
 // The action's entry point: everything else is importable without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -26038,18 +26054,17 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Om: () => (/* binding */ foundNothing),
-/* harmony export */   Vv: () => (/* binding */ primaryOutcome),
-/* harmony export */   Y3: () => (/* binding */ planDiscovery),
+/* harmony export */   T2: () => (/* binding */ resultFor),
 /* harmony export */   dR: () => (/* binding */ isFinal),
 /* harmony export */   kx: () => (/* binding */ newestOutcomesFirst),
 /* harmony export */   l: () => (/* binding */ needsWaiting),
+/* harmony export */   ll: () => (/* binding */ newestFirst),
 /* harmony export */   xo: () => (/* binding */ classifyStatus)
 /* harmony export */ });
-/* unused harmony exports compareJobIds, newestFirst */
+/* unused harmony export compareJobIds */
 /**
- * Pure decisions about jobs: what a status means, which discovered jobs to act on, and in what order.
- * No I/O here, so every rule is testable with plain values.
+ * The action's vocabulary for jobs: what a job is, what its status means, how jobs are ordered, and what
+ * acting on one came to. Pure: no I/O.
  */
 const IN_PROGRESS = new Set(['CREATED', 'PENDING', 'PROVISIONING', 'RUNNING']);
 const FINAL = new Set(['SUCCEED', 'FAILED', 'CANCELLED']);
@@ -26066,6 +26081,21 @@ function classifyStatus(status) {
 function isFinal(status) {
     return classifyStatus(status) === 'final';
 }
+/**
+ * What a stop of a job in this status comes to, before it is sent: the one mapping from status to result.
+ * A job of a status this version does not know is sent StopJob like one in progress (Amplify decides).
+ */
+function resultFor(statusClass) {
+    if (statusClass === 'final')
+        return 'already-ended';
+    if (statusClass === 'stopping')
+        return 'already-stopping';
+    return 'would-stop';
+}
+/** Only jobs that were asked to stop, or were already stopping, and have not yet reached a final state. */
+function needsWaiting(outcome) {
+    return ((outcome.result === 'stopped' || outcome.result === 'already-stopping') && !isFinal(outcome.job.status));
+}
 /** Orders job ids numerically; ids are digit strings of any length, so compare without Number(). */
 function compareJobIds(a, b) {
     const x = a.replace(/^0+(?=.)/, '');
@@ -26077,34 +26107,6 @@ function compareJobIds(a, b) {
 function newestFirst(jobs) {
     return [...jobs].sort((a, b) => compareJobIds(b.jobId, a.jobId));
 }
-function planDiscovery(jobs, selection) {
-    const matching = newestFirst(jobs).filter(job => matchesCommit(job, selection.commitId));
-    const inProgress = matching.filter(job => classifyStatus(job.status) === 'in-progress');
-    const kept = selection.keepNewest ? inProgress[0] : undefined;
-    return {
-        toStop: kept ? inProgress.slice(1) : inProgress,
-        alreadyStopping: matching.filter(job => classifyStatus(job.status) === 'stopping'),
-        kept,
-        unknownStatus: matching.filter(job => classifyStatus(job.status) === 'unknown')
-    };
-}
-/** True when the plan has nothing that counts as found: the if-no-job case. A kept job alone is not that case. */
-function foundNothing(plan) {
-    return plan.toStop.length === 0 && plan.alreadyStopping.length === 0 && plan.kept === undefined;
-}
-function matchesCommit(job, commitPrefix) {
-    if (commitPrefix === undefined)
-        return true;
-    return (job.commitId ?? '').toLowerCase().startsWith(commitPrefix);
-}
-/** Only jobs that were asked to stop, or were already stopping, and have not yet reached a final state. */
-function needsWaiting(outcome) {
-    return ((outcome.result === 'stopped' || outcome.result === 'already-stopping') && !isFinal(outcome.job.status));
-}
-/** The job the single-value outputs describe: the newest one acted on (a kept job was not acted on). */
-function primaryOutcome(outcomes) {
-    return newestOutcomesFirst(outcomes.filter(o => o.result !== 'kept'))[0];
-}
 function newestOutcomesFirst(outcomes) {
     return [...outcomes].sort((a, b) => compareJobIds(b.job.jobId, a.job.jobId));
 }
@@ -26112,7 +26114,7 @@ function newestOutcomesFirst(outcomes) {
 
 /***/ }),
 
-/***/ 8059:
+/***/ 6032:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -26120,6 +26122,794 @@ function newestOutcomesFirst(outcomes) {
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
+
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-amplify/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(2747);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/text.ts
+/**
+ * Every way the action makes text from others (branch names, commit messages, service messages, bad
+ * input) safe to show. Each function says what it guarantees; report.ts and messages.ts use nothing else.
+ */
+// C0 and C1 controls, DEL, and the Unicode line and paragraph separators: all could end or rewrite a line.
+// eslint-disable-next-line no-control-regex
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const LINE_BREAKING_RUNS = new RegExp(`${LINE_BREAKING.source}+`, 'g');
+/** Part of one log line: no control character survives, so the text can never start a line of its own. */
+function inertLine(text) {
+    return text.replace(LINE_BREAKING_RUNS, ' ');
+}
+/** Quoted for a log line; JSON escapes keep quotes and backslashes unambiguous. */
+function logQuote(text) {
+    return JSON.stringify(inertLine(text));
+}
+// JSON.stringify escapes C0 controls only; these it leaves raw: DEL, C1 controls and the line separators.
+const UNESCAPED_BY_JSON = /[\u007f-\u009f\u2028\u2029]/g;
+const MAX_QUOTED = 80;
+/**
+ * A value the user gave, quoted for an error message: shortened, every control character escaped as
+ * `\uXXXX` rather than dropped, so the user sees exactly what was wrong with it.
+ */
+function quoteValue(value) {
+    return JSON.stringify(value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value).replace(UNESCAPED_BY_JSON, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+/**
+ * What a service said, as one inert line with no credentials in it: white space and control characters
+ * become one space, and an Authorization header, signature or session token the message echoes is
+ * replaced by [redacted] (AWS's IncompleteSignatureException quotes the request's whole Authorization header).
+ */
+function redactedServiceMessage(text) {
+    return text
+        .replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ') // eslint-disable-line no-control-regex
+        .replace(/\b(Authorization\s*[=:]\s*)AWS4-HMAC-SHA256\b(?:[ ,]+(?:Credential|SignedHeaders|Signature)=[^\s,]*)*/gi, '$1[redacted]')
+        .replace(/\b(Signature|X-Amz-Signature|X-Amz-Security-Token)=[^\s,;&]+/gi, '$1=[redacted]')
+        .trim();
+}
+/** True when the text has a character that could break a line: for validating names, not for showing them. */
+function hasLineBreaking(text) {
+    return LINE_BREAKING.test(text);
+}
+const MAX_FIRST_LINE = 100;
+/** The first line of a commit message, shortened, for one log line or one table cell. */
+function firstLine(text) {
+    const line = text.split(/\r\n|\r|\n/, 1)[0] ?? '';
+    return line.length > MAX_FIRST_LINE ? `${line.slice(0, MAX_FIRST_LINE - 1)}…` : line;
+}
+const HTML_ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;'
+};
+/**
+ * For the step summary: inert, HTML-escaped, and Markdown's punctuation written as character references,
+ * so the text can neither open a tag nor form a link, emphasis or table cell wherever it lands.
+ */
+function html(text) {
+    return inertLine(text).replace(/[&<>"'`|[\]()*_~\\!#]/g, c => HTML_ESCAPES[c] ?? `&#${c.charCodeAt(0)};`);
+}
+
+;// CONCATENATED MODULE: ./src/messages.ts
+
+// ---- inputs --------------------------------------------------------------------------------------------
+const APP_ID_FORM = 'd followed by lower-case letters and digits, 20 characters at most (e.g. d1a2b3c4d5e6f7)';
+const JOB_ARN_FORM = 'arn:aws:amplify:<region>:<account>:apps/<app-id>/branches/<branch>/jobs/<id>';
+const OLDER_THAN_FORMS = 'plain seconds (5400), or lower-case units d, h, m, s in that order, each at most once, without spaces (90m, 2h, 1h30m, 7200s), from 1 s to 30 d';
+const inputMessages = {
+    appIdRequired: () => `Input app-id is required: set it to your Amplify app id (${APP_ID_FORM}), several separated by commas, spaces or newlines, or * for every app of this repository.`,
+    notAnAppId: (value) => `Input app-id ${quoteValue(value)} is not an Amplify app id: it must be ${APP_ID_FORM}.`,
+    everyAppMixed: () => 'Input app-id mixes * (every app of this repository) with app ids: give either * or a list of app ids.',
+    noRepository: () => 'Input app-id is * (every app of this repository), but GITHUB_REPOSITORY is not set: run this in GitHub Actions, or list the app ids.',
+    everyBranchMixed: () => 'Input branch-name mixes * (every branch) with branch names: give either * or a list of names.',
+    notAJobId: (value) => `Input job-id ${quoteValue(value)} is not a job id: it must be digits only (e.g. 42) or a job ARN (${JOB_ARN_FORM}), or empty to stop the branch's in-progress jobs.`,
+    notAJobArn: (value) => `Input job-id ${quoteValue(value)} is not a job ARN: it must be ${JOB_ARN_FORM}, as the job-arn output or StartJob gives it.`,
+    disagreesWithArn: (input, given, fromArn) => `Input ${input} ${quoteValue(given)} disagrees with the job ARN in job-id, which names ${quoteValue(fromArn)}: remove ${input} or make it match.`,
+    jobIdWithSeveral: () => 'Input job-id names one job, so it cannot be combined with several apps or branches (or *): give one app-id and one branch-name, or remove job-id.',
+    onlyForDiscovery: (input) => `Input ${input} selects among discovered jobs, so it cannot be combined with job-id: remove one of them.`,
+    notACommit: (value) => `Input commit-id ${quoteValue(value)} is not a commit: give a full SHA or a prefix of at least 7 hex characters.`,
+    notAnOlderThan: (value) => `Input older-than ${quoteValue(value)} is not a duration: use ${OLDER_THAN_FORMS}.`,
+    noBranchInPullRequest: (eventName) => `Input branch-name is empty and the ${eventName} event payload has no pull_request.head.ref: set branch-name.`,
+    branchFromTag: (tag) => `Input branch-name is empty and this run is for the tag ${quoteValue(tag)}, which is not a branch: set branch-name to the Amplify branch.`,
+    noBranchInEvent: (ref) => `Input branch-name is empty and the event names no branch (GITHUB_REF ${quoteValue(ref)}): set branch-name to the Amplify branch.`,
+    notABranchName: (value) => `Input branch-name ${quoteValue(value)} is not a branch name: it must be 1 to 255 characters with no control characters.`,
+    branchIsRef: (value) => `Input branch-name ${quoteValue(value)} is a Git ref, not a branch name: pass \${{ github.ref_name }} or \${{ github.head_ref }}, not github.ref.`,
+    previewWithoutNumber: () => 'Input branch-name is pr- with no number: the preview expression pr-${{ github.event.pull_request.number }} is empty outside a pull_request event. Run this step on pull_request events only, or set branch-name.',
+    aliasesDiffer: (name, alias, value, aliased) => `Inputs ${name} and ${alias} name the same thing but differ (${quoteValue(value)} and ${quoteValue(aliased)}): set only one of them.`,
+    notIfNoJob: (value) => `Input if-no-job ${quoteValue(value)} is not one of warn, ignore or fail.`,
+    notABoolean: (name, value) => `Input ${name} ${quoteValue(value)} is not a boolean: use true or false.`,
+    notAWaitTimeout: (value, max) => `Input wait-timeout ${quoteValue(value)} is not a whole number of seconds from 1 to ${max}.`,
+    noRegion: () => 'No AWS region: set the aws-region input, or AWS_REGION (aws-actions/configure-aws-credentials sets it).',
+    notARegion: (source, value) => `${source === 'aws-region' ? 'Input aws-region' : source} ${quoteValue(value)} is not an AWS region name such as us-east-1.`,
+    notAnEndpoint: (name, value) => `${name} ${JSON.stringify(value)} is not an http(s) URL: set it to an endpoint such as https://amplify.us-east-1.amazonaws.com, or unset it.`
+};
+function subjectOf(operation, s) {
+    if (operation === 'ListApps')
+        return `the apps in ${s.region}`;
+    if (operation === 'ListBranches')
+        return `the branches of app ${s.appId}`;
+    const branch = `branch ${JSON.stringify(s.branchName)}`;
+    return s.jobId ? `job ${s.jobId} on ${branch}` : branch;
+}
+/** `said` is the service's message, already made inert and redacted. */
+const failureMessages = {
+    denied: (operation, s, name, said, resource) => `Amplify ${operation} for ${subjectOf(operation, s)} was denied (${name}: ${said}). Allow amplify:${operation} on ${resource} in the policy of the role this step uses.`,
+    expired: (operation, s, name, said) => `The AWS credentials expired before Amplify ${operation} for ${subjectOf(operation, s)} (${name}: ${said}). For a long wait, give configure-aws-credentials a role-duration-seconds longer than wait-timeout.`,
+    refusedCredentials: (operation, s, name, said) => `Amplify ${operation} refused the AWS credentials (${name}: ${said}). Check that aws-actions/configure-aws-credentials ran before this step, for the account and region ${s.region} of the app.`,
+    noCredentials: (said) => `No AWS credentials were found (${said}). Add aws-actions/configure-aws-credentials (with OIDC: permissions id-token: write) before this step.`,
+    appNotFound: (s) => `App ${s.appId} was not found in ${s.region}: check app-id and aws-region.`,
+    branchNotFound: (s) => `Branch ${JSON.stringify(s.branchName)} was not found in app ${s.appId}: check branch-name (a pull request's preview branch is named pr-<number>).`,
+    jobNotFound: (s) => `Job ${s.jobId} was not found on branch ${JSON.stringify(s.branchName)} of app ${s.appId}: check job-id.`,
+    appOrBranchNotFound: (s) => `App ${s.appId} or its branch ${JSON.stringify(s.branchName)} was not found in ${s.region}: check app-id, branch-name and aws-region.`,
+    notFound: (what, operation, said) => `${what} (Amplify ${operation}: ${said})`,
+    throttled: (operation, s, name, attempts) => `Amplify kept throttling ${operation} for ${subjectOf(operation, s)}${attempts} (${name}). Wait and re-run the job, or run fewer Amplify calls at once (AWS_MAX_ATTEMPTS raises the retries).`,
+    badRequest: (operation, s, said) => `Amplify refused ${operation} for ${subjectOf(operation, s)} (BadRequestException: ${said}).`,
+    timedOut: (operation, s, attempts) => `Amplify did not answer ${operation} for ${subjectOf(operation, s)} in time${attempts}. Check the runner's network or proxy (HTTPS_PROXY, NO_PROXY) and re-run.`,
+    serverFault: (operation, s, name, said, attempts) => `Amplify failed ${operation} for ${subjectOf(operation, s)}${attempts} (${name}: ${said}). This is on Amplify's side: re-run the job later.`,
+    unreachable: (operation, code, said, attempts) => `Could not reach Amplify for ${operation}${attempts} (${code}: ${said}). Check the runner's network or proxy (HTTPS_PROXY, NO_PROXY) and AWS_ENDPOINT_URL_AMPLIFY if set.`,
+    other: (operation, s, name, said) => `Amplify ${operation} for ${subjectOf(operation, s)} failed (${name}: ${said}).`,
+    afterAttempts: (attempts) => attempts && attempts > 1 ? ` after ${attempts} attempts` : ''
+};
+// ---- the step's failure --------------------------------------------------------------------------------
+function whereOf(failure) {
+    const parts = [
+        failure.appId ? `app ${failure.appId}` : '',
+        failure.branchName !== undefined ? `branch ${logQuote(failure.branchName)}` : '',
+        failure.jobId ? `job ${failure.jobId}` : ''
+    ].filter(Boolean);
+    return parts.length > 0 ? `${parts.join(', ')}, ${failure.operation}` : failure.operation;
+}
+/** Several requests failed: one error naming each app, branch and operation, after the rest was done. */
+function severalFailed(failures) {
+    const stops = failures.filter(f => f.operation === 'StopJob');
+    if (stops.length === failures.length && new Set(stops.map(f => `${f.appId}/${f.branchName}`)).size === 1) {
+        return `${stops.length} jobs could not be stopped: ${stops.map(f => `job ${f.jobId}: ${f.message}`).join(' ')}`;
+    }
+    return `${failures.length} Amplify requests failed (everything else was acted on and reported): ${failures
+        .map(f => `[${whereOf(f)}] ${f.message}`)
+        .join(' ')}`;
+}
+function noJobFailure(note) {
+    return `${note} Failing because if-no-job is fail.`;
+}
+function unexpectedError(error) {
+    return `Unexpected error: ${inertLine(error instanceof Error ? error.message : String(error))}. This is a bug in amplify-stop-job: please report it with this log (re-run with debug logging for the stack trace).`;
+}
+// ---- log lines -----------------------------------------------------------------------------------------
+/** Amplify deletes a pull request's preview branch (pr-<number>) when the pull request closes. */
+const PREVIEW_BRANCH = /^pr-[0-9]+$/;
+/** Why nothing was acted on: the if-no-job note (a warning, an info line, or the failure's start). */
+function nothingFoundNote(nothing) {
+    switch (nothing.kind) {
+        case 'no-app':
+            return `No Amplify app in this region is connected to the repository ${inertLine(nothing.repository)}: nothing to stop. Check aws-region, or list the app ids.`;
+        case 'several-branches':
+            return `No job is in progress on any of the ${nothing.branches} branch${nothing.branches === 1 ? '' : 'es'} read in ${nothing.apps} app${nothing.apps === 1 ? '' : 's'}.`;
+        case 'one-branch': {
+            const { plan } = nothing;
+            const { branchName, appId } = plan.target;
+            if (plan.missingBranch !== undefined) {
+                const preview = PREVIEW_BRANCH.test(branchName)
+                    ? ' (Amplify deletes a preview branch when its pull request closes)'
+                    : '';
+                return `${plan.missingBranch} Nothing to stop${preview}.`;
+            }
+            const scope = nothing.commitId ? ` building commit ${nothing.commitId}` : '';
+            const listed = plan.listed ?? 0;
+            return `No job${scope} is in progress on branch ${logQuote(branchName)} of app ${appId} (${listed} job${listed === 1 ? '' : 's'} listed).`;
+        }
+    }
+}
+/** For one of several branches where nothing was found: an info line. */
+function nothingOnBranch(target, missing) {
+    return missing !== undefined
+        ? `App ${target.appId} has no branch ${logQuote(target.branchName)}: nothing to stop there.`
+        : `No job is in progress on branch ${logQuote(target.branchName)} of app ${target.appId}.`;
+}
+/** Where a run acts, for its first log line. */
+function runStart(scope) {
+    const apps = Array.isArray(scope.apps)
+        ? `${scope.apps.length === 1 ? 'app' : 'apps'} ${scope.apps.join(', ')}`
+        : `every app of ${inertLine(scope.apps.repository)}`;
+    const branches = scope.branches === 'all'
+        ? 'every branch'
+        : `${scope.branches.length === 1 ? 'branch' : 'branches'} ${scope.branches.map(logQuote).join(', ')}`;
+    const origin = {
+        input: '',
+        'pull-request': ' (the pull request head branch)',
+        ref: ' (from GITHUB_REF)',
+        'job-arn': ' (from the job ARN)'
+    }[scope.branchOrigin];
+    return `Amplify ${apps} in ${scope.region}, ${branches}${origin}${scope.proxy ? `, through the proxy ${scope.proxy}` : ''}`;
+}
+/** "on branch "main"", and "of app d1…" when the run covers several apps. */
+function whereJob(job, namesApp) {
+    return `on branch ${logQuote(job.branchName)}${namesApp ? ` of app ${inertLine(job.appId)}` : ''}`;
+}
+/** "RUNNING → CANCELLING" when the status changed and the earlier one is known, else the status alone. */
+function statusChange(outcome) {
+    const { previousStatus } = outcome;
+    const { status } = outcome.job;
+    return previousStatus && previousStatus !== status ? `${previousStatus} → ${status}` : status;
+}
+function describeCommit(job) {
+    const sha = job.commitId ? ` ${inertLine(job.commitId).slice(0, 7)}` : '';
+    const message = job.commitMessage ? ` ${logQuote(firstLine(job.commitMessage))}` : '';
+    return sha || message ? `, commit${sha}${message}` : '';
+}
+/** One log line for a job; it starts with the action's own words, so no untrusted text begins a line. */
+function describeOutcome(outcome, namesApp = false) {
+    // The job id and status come from the service too: inert like the rest.
+    const id = inertLine(outcome.job.jobId);
+    const status = inertLine(outcome.job.status);
+    const where = whereJob(outcome.job, namesApp);
+    const commit = describeCommit(outcome.job);
+    switch (outcome.result) {
+        case 'stopped':
+            return `Stopped job ${id} ${where} (${inertLine(statusChange(outcome))})${commit}`;
+        case 'already-ended':
+            return `Job ${id} ${where} had already ended (${status}); nothing to stop${commit}`;
+        case 'already-stopping':
+            return `Job ${id} ${where} is already stopping (${status}); not stopped again${commit}`;
+        case 'would-stop':
+            return `Would stop job ${id} ${where} (${status}); dry run, no StopJob sent${commit}`;
+        case 'kept':
+            return `Kept job ${id} ${where} running (${status}): it is the newest${commit}`;
+        case 'failed':
+            return `Could not stop job ${id} ${where} (${status}): ${inertLine(outcome.error ?? '')}${commit}`;
+    }
+}
+function unknownStatus(job, namesApp) {
+    return `Job ${inertLine(job.jobId)} ${whereJob(job, namesApp)} has the status ${logQuote(job.status)}, which this version of the action does not know: left alone.`;
+}
+function onlyNewestInProgress(job, namesApp) {
+    return `Only job ${inertLine(job.jobId)} ${whereJob(job, namesApp)}, the newest, is in progress: no superseded build to stop.`;
+}
+/** During a wait: a waited job's status changed. */
+function statusChanged(job, was, namesApp) {
+    return `Job ${inertLine(job.jobId)} ${whereJob(job, namesApp)} is now ${inertLine(job.status)} (was ${inertLine(was)})`;
+}
+/** During a wait: which jobs are still waited for, and how long of the limit has passed. */
+function stillWaiting(jobs, waitedMs, timeoutSeconds, namesApp) {
+    const list = jobs.map(job => `job ${inertLine(job.jobId)} ${whereJob(job, namesApp)} (${inertLine(job.status)})`);
+    return `Still waiting after ${Math.round(waitedMs / 1000)} s of ${timeoutSeconds} s (wait-timeout) for ${jobs.length === 1 ? '' : `${jobs.length} jobs: `}${list.join(', ')}`;
+}
+function waitTimedOut(unfinished, timeoutSeconds) {
+    const list = unfinished.map(o => `job ${inertLine(o.job.jobId)} (${inertLine(o.job.status)})`).join(', ');
+    return `Waited ${timeoutSeconds} s (wait-timeout), but ${unfinished.length === 1 ? 'this job has' : 'these jobs have'} not ended: ${list}. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the job in the Amplify console.`;
+}
+function noSummaryFile() {
+    return 'GITHUB_STEP_SUMMARY is not set: no step summary written.';
+}
+// ---- the step summary (plain words; report.ts escapes and lays them out) --------------------------------
+const summaryWords = {
+    title: (dryRun, stopped) => dryRun
+        ? 'Amplify jobs that would be stopped'
+        : `Amplify: ${stopped} job${stopped === 1 ? '' : 's'} stopped`,
+    dryRun: ' (dry run: no StopJob sent)',
+    noJob: 'No job in progress.',
+    waited: (ms) => `Waited ${(ms / 1000).toFixed(1)} s for the jobs to end.`,
+    failedHeading: 'Failed requests',
+    severalTargets: (apps, branches, region) => `${apps} app${apps === 1 ? '' : 's'}, ${branches} branch${branches === 1 ? '' : 'es'} read in ${region}`,
+    columns: ['Job', 'Result', 'Status', 'Commit', 'Message'],
+    targetColumns: ['App', 'Branch']
+};
+
+;// CONCATENATED MODULE: ./src/amplify.ts
+/**
+ * The one door to Amplify: builds the client (region, timeouts, retries, proxy, a bound on requests in
+ * flight) and turns the SDK's errors into ActionErrors that say what to do. No other module imports the SDK.
+ */
+
+
+
+
+// Amplify answers in well under a second; these bound a dead or hung endpoint so that a run never hangs.
+const CONNECTION_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_ATTEMPTS = 5;
+const PAGE_SIZE = 50; // the largest page every list operation takes
+/** A sweep of hundreds of branches must not make its own throttling storm: at most this many requests at once. */
+const MAX_IN_FLIGHT = 8;
+function createAmplify(region, options) {
+    const client = new dist_cjs/* AmplifyClient */.SEA({
+        region,
+        maxAttempts: options.env.AWS_MAX_ATTEMPTS ? undefined : DEFAULT_MAX_ATTEMPTS,
+        requestHandler: {
+            connectionTimeout: CONNECTION_TIMEOUT_MS,
+            requestTimeout: REQUEST_TIMEOUT_MS,
+            throwOnRequestTimeout: true,
+            ...(options.agent ? { httpAgent: options.agent, httpsAgent: options.agent } : {})
+        }
+    });
+    // Every command, paginated ones included, waits for a slot before the SDK sends it; its retries keep the slot.
+    const slots = new Slots(MAX_IN_FLIGHT);
+    client.middlewareStack.add(next => async (args) => slots.run(() => next(args)), {
+        step: 'initialize',
+        name: 'amplifyStopJobInFlightBound'
+    });
+    const paging = { client, pageSize: PAGE_SIZE };
+    /** Runs one request; a failure becomes an AmplifyRequestError that says what to do. */
+    async function request(operation, subject, send) {
+        try {
+            return await send();
+        }
+        catch (error) {
+            throw describeFailure(error, operation, subject);
+        }
+    }
+    return {
+        listApps: () => request('ListApps', { region }, async () => {
+            const apps = [];
+            for await (const page of (0,dist_cjs/* paginateListApps */.gjw)(paging, {})) {
+                for (const app of page.apps ?? [])
+                    apps.push({ appId: app.appId ?? '', name: app.name ?? '', repository: app.repository ?? '' });
+            }
+            return apps;
+        }),
+        listBranches: appId => request('ListBranches', { region, appId }, async () => {
+            const names = [];
+            for await (const page of (0,dist_cjs/* paginateListBranches */.cnC)(paging, { appId })) {
+                for (const branch of page.branches ?? [])
+                    if (branch.branchName)
+                        names.push(branch.branchName);
+            }
+            return names;
+        }),
+        listJobs: ({ appId, branchName }) => request('ListJobs', { region, appId, branchName }, async () => {
+            const jobs = [];
+            const branch = { appId, branchName };
+            for await (const page of (0,dist_cjs/* paginateListJobs */.WIr)(paging, branch)) {
+                for (const summary of page.jobSummaries ?? [])
+                    jobs.push(toJob(summary, branch));
+            }
+            return jobs;
+        }),
+        stopJob: ({ appId, branchName }, jobId) => request('StopJob', { region, appId, branchName, jobId }, async () => {
+            const { jobSummary } = await client.send(new dist_cjs/* StopJobCommand */.Viw({ appId, branchName, jobId }));
+            return toJob(jobSummary, { appId, branchName }, jobId);
+        }),
+        getJob: ({ appId, branchName }, jobId, signal) => request('GetJob', { region, appId, branchName, jobId }, async () => {
+            const input = { appId, branchName, jobId };
+            const { job } = await client.send(new dist_cjs/* GetJobCommand */.jEM(input), { abortSignal: signal });
+            return toJob(job?.summary, { appId, branchName }, jobId);
+        }),
+        close() {
+            client.destroy();
+        }
+    };
+}
+/** A counting semaphore: at most `size` tasks run at once; the others wait their turn in order. */
+class Slots {
+    free;
+    waiting = [];
+    constructor(size) {
+        this.free = size;
+    }
+    async run(task) {
+        if (this.free > 0)
+            this.free--;
+        else
+            await new Promise(resolve => this.waiting.push(resolve));
+        try {
+            return await task();
+        }
+        finally {
+            const next = this.waiting.shift();
+            if (next)
+                next();
+            else
+                this.free++;
+        }
+    }
+}
+function toJob(summary, branch, jobId = '') {
+    return {
+        appId: branch.appId,
+        branchName: branch.branchName,
+        jobId: summary?.jobId ?? jobId,
+        jobArn: summary?.jobArn ?? '',
+        status: summary?.status ?? 'UNKNOWN',
+        commitId: summary?.commitId,
+        commitMessage: summary?.commitMessage,
+        startTime: summary?.startTime?.getTime()
+    };
+}
+/** StopJob's refusal for a job that has already ended (BadRequest, or possibly NotFound): GetJob tells which. */
+function isRefusedStop(error) {
+    return (error instanceof errors/* AmplifyRequestError */.iN &&
+        (error.errorName === 'BadRequestException' || error.missing === 'job'));
+}
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH'
+]);
+/** Translates an SDK failure into an error whose message says what failed and what to do. */
+function describeFailure(error, operation, subject) {
+    const e = (error ?? {});
+    const name = e.name ?? 'Error';
+    const said = redactedServiceMessage(e.message ?? String(error));
+    const attempts = failureMessages.afterAttempts(e.$metadata?.attempts);
+    const make = (kind, message, missing) => new errors/* AmplifyRequestError */.iN(kind, message, operation, e.$metadata ? name : undefined, missing);
+    switch (name) {
+        case 'AccessDeniedException':
+        case 'UnauthorizedException': {
+            const resource = resourceArnFrom(said) ?? resourceArn(operation, subject);
+            return make('permission', failureMessages.denied(operation, subject, name, said, resource));
+        }
+        case 'ExpiredTokenException':
+        case 'ExpiredToken':
+            return make('credentials', failureMessages.expired(operation, subject, name, said));
+        case 'InvalidSignatureException':
+        case 'SignatureDoesNotMatch':
+        case 'UnrecognizedClientException':
+        case 'InvalidClientTokenId':
+            return make('credentials', failureMessages.refusedCredentials(operation, subject, name, said));
+        case 'CredentialsProviderError':
+            return make('credentials', failureMessages.noCredentials(said));
+        case 'NotFoundException':
+        case 'ResourceNotFoundException': {
+            const missing = whichIsMissing(said, operation, subject);
+            const what = {
+                app: failureMessages.appNotFound,
+                branch: failureMessages.branchNotFound,
+                job: failureMessages.jobNotFound,
+                'app-or-branch': failureMessages.appOrBranchNotFound
+            }[missing](subject);
+            return make('not-found', failureMessages.notFound(what, operation, said), missing);
+        }
+        case 'LimitExceededException':
+        case 'ThrottlingException':
+        case 'TooManyRequestsException':
+            return make('throttled', failureMessages.throttled(operation, subject, name, attempts));
+        case 'BadRequestException':
+            return make('service', failureMessages.badRequest(operation, subject, said));
+        case 'TimeoutError':
+        case 'AbortError': // a wait's poll given only the time left before wait-timeout
+            return make('network', failureMessages.timedOut(operation, subject, attempts));
+    }
+    if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
+        return make('service', failureMessages.serverFault(operation, subject, name, said, attempts));
+    }
+    if (e.code && NETWORK_CODES.has(e.code)) {
+        return make('network', failureMessages.unreachable(operation, e.code, said, attempts));
+    }
+    return make('service', failureMessages.other(operation, subject, name, said));
+}
+/**
+ * Amplify's NotFound messages name the missing resource ("Branch not found: main"). The names and ids the
+ * request carried are taken out first, so a branch called feature/job-board is not read as a missing job.
+ * When the message names none: ListJobs could mean the app or the branch; a job request, the job; a
+ * ListBranches, the app.
+ */
+function whichIsMissing(message, operation, subject) {
+    if (operation === 'ListBranches' || operation === 'ListApps')
+        return 'app';
+    let text = message;
+    for (const name of [subject.branchName, subject.appId, subject.jobId])
+        if (name)
+            text = text.split(name).join(' ');
+    text = text.toLowerCase();
+    const aboutJob = operation !== 'ListJobs' && subject.jobId !== undefined;
+    if (aboutJob && /\bjob\b/.test(text))
+        return 'job';
+    if (/\bbranch\b/.test(text))
+        return 'branch';
+    if (/\bapp\b/.test(text))
+        return 'app';
+    return aboutJob ? 'job' : 'app-or-branch';
+}
+/** IAM's denial message names the exact resource: "... on resource: arn:aws:amplify:...". */
+function resourceArnFrom(message) {
+    return /\bon resource: (arn:[^\s]+)/.exec(message)?.[1];
+}
+/**
+ * The resource an operation is authorized against (Service Authorization Reference), with the account left
+ * open. ListApps names no resource: it needs `*`.
+ */
+function resourceArn(operation, subject) {
+    if (operation === 'ListApps')
+        return '*';
+    const app = `arn:${partitionOf(subject.region)}:amplify:${subject.region}:<account-id>:apps/${subject.appId}`;
+    if (operation === 'ListBranches')
+        return app;
+    const branch = `${app}/branches/${subject.branchName}`;
+    return operation === 'ListJobs' ? branch : `${branch}/jobs/*`;
+}
+function partitionOf(region) {
+    if (region.startsWith('cn-'))
+        return 'aws-cn';
+    if (region.startsWith('us-gov-'))
+        return 'aws-us-gov';
+    return 'aws';
+}
+
+// EXTERNAL MODULE: ./src/jobs.ts
+var jobs = __nccwpck_require__(5995);
+;// CONCATENATED MODULE: ./src/plan.ts
+/**
+ * The planner: every decision the action makes, as plain functions of the settings and what Amplify said.
+ * Which apps and branches to read and in what order, which jobs to stop, keep or leave, what a missing
+ * branch or a failed request means, and whether the step fails. No I/O here, so every rule is testable with
+ * plain values; main.ts only carries what these return to Amplify and to the report.
+ */
+
+
+
+/** The apps of this repository, ordered by name, then app id (code-unit order, not the locale's). */
+function appsOfRepository(apps, repositoryUrl) {
+    const wanted = normalizeRepository(repositoryUrl);
+    return apps
+        .filter(app => normalizeRepository(app.repository) === wanted)
+        .sort((a, b) => compareCodeUnits(a.name, b.name) || compareCodeUnits(a.appId, b.appId));
+}
+/** Compared case-insensitively, without a trailing `/` or `.git`: Amplify stores what the user connected. */
+function normalizeRepository(url) {
+    return url
+        .trim()
+        .toLowerCase()
+        .replace(/\/+$/, '')
+        .replace(/\.git$/, '')
+        .replace(/\/+$/, '');
+}
+/** Every branch of an app (`branch-name: '*'`), by name in code-unit order. */
+function orderBranches(names) {
+    return [...names].sort(compareCodeUnits);
+}
+function compareCodeUnits(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+function planBranch(target, reading, selection, nowMs) {
+    const empty = { target, decided: [], toStop: [], unknownStatus: [] };
+    if ('error' in reading) {
+        const { error } = reading;
+        if (error instanceof errors/* AmplifyRequestError */.iN &&
+            (error.missing === 'branch' || error.missing === 'app-or-branch'))
+            return { ...empty, missingBranch: error.message };
+        return { ...empty, failure: failureOf(error, target, 'ListJobs') };
+    }
+    const candidates = (0,jobs/* newestFirst */.ll)(reading.jobs).filter(job => matchesCommit(job, selection.commitId) && startedLongEnoughAgo(job, selection.olderThanSeconds, nowMs));
+    const byClass = (statusClass) => candidates.filter(job => (0,jobs/* classifyStatus */.xo)(job.status) === statusClass);
+    const inProgress = byClass('in-progress');
+    const kept = selection.keepNewest ? inProgress[0] : undefined;
+    const selected = kept ? inProgress.slice(1) : inProgress;
+    const decided = [
+        ...byClass('stopping').map(job => decidedOutcome(job, (0,jobs/* resultFor */.T2)('stopping'))),
+        ...(kept ? [decidedOutcome(kept, 'kept')] : []),
+        ...(selection.dryRun ? selected.map(job => decidedOutcome(job, (0,jobs/* resultFor */.T2)('in-progress'))) : [])
+    ];
+    return {
+        target,
+        decided: (0,jobs/* newestOutcomesFirst */.kx)(decided),
+        toStop: selection.dryRun ? [] : selected,
+        unknownStatus: byClass('unknown'),
+        listed: reading.jobs.length
+    };
+}
+/** A dry run given a job id: what a stop of that job would come to, from its status. */
+function planJobById(job) {
+    return decidedOutcome(job, (0,jobs/* resultFor */.T2)((0,jobs/* classifyStatus */.xo)(job.status)));
+}
+function decidedOutcome(job, result) {
+    return { job, result, previousStatus: job.status };
+}
+function matchesCommit(job, commitPrefix) {
+    if (commitPrefix === undefined)
+        return true;
+    return (job.commitId ?? '').toLowerCase().startsWith(commitPrefix);
+}
+/** older-than: a job without a start time is left alone, since its age cannot be known. */
+function startedLongEnoughAgo(job, olderThanSeconds, nowMs) {
+    if (olderThanSeconds === undefined)
+        return true;
+    return job.startTime !== undefined && nowMs - job.startTime >= olderThanSeconds * 1000;
+}
+/** True when the branch has nothing that counts as found: a kept job alone is found. */
+function foundNothing(plan) {
+    return plan.decided.length === 0 && plan.toStop.length === 0;
+}
+/** A request that failed, as the failure the step will report. Anything but an ActionError is a bug: rethrown. */
+function failureOf(error, where, operation) {
+    if (!(error instanceof errors/* ActionError */.lZ))
+        throw error;
+    return {
+        ...where,
+        operation: error instanceof errors/* AmplifyRequestError */.iN ? error.operation : operation,
+        kind: error.kind,
+        message: error.message
+    };
+}
+/** Failed stops, as failures. */
+function stopFailures(outcomes) {
+    return outcomes
+        .filter(o => o.result === 'failed')
+        .map(o => ({
+        appId: o.job.appId,
+        branchName: o.job.branchName,
+        jobId: o.job.jobId,
+        operation: 'StopJob',
+        kind: 'stop-failed',
+        message: o.error ?? ''
+    }));
+}
+/** The if-no-job case: nothing in progress anywhere, and no failure that leaves it unknown. */
+function nothingFound(settings, acted) {
+    if (acted.outcomes.length > 0)
+        return undefined;
+    if (settings.apps.kind === 'repository' && acted.appsRead === 0 && acted.failures.length === 0)
+        return { kind: 'no-app', repository: settings.apps.url };
+    if (acted.failures.length > 0 || acted.plans.length === 0)
+        return undefined;
+    if (acted.plans.length === 1)
+        return { kind: 'one-branch', plan: acted.plans[0], commitId: settings.commitId };
+    const apps = new Set(acted.plans.map(p => p.target.appId)).size;
+    return { kind: 'several-branches', branches: acted.plans.length, apps };
+}
+/** wait: only when asked, not in a dry run, and only for jobs still on their way to a final state. */
+function shouldWait(settings, outcomes) {
+    return settings.wait && !settings.dryRun && outcomes.some(jobs/* needsWaiting */.l);
+}
+/**
+ * The job the single-value outputs describe: the first entry of `jobs` that is not kept. For one branch
+ * that is the newest job acted on.
+ */
+function primaryOutcome(outcomes) {
+    return outcomes.find(o => o.result !== 'kept');
+}
+/**
+ * How the step ends: failed requests first (one error naming each), then if-no-job: fail, then a wait
+ * that did not see every job end. Undefined: success.
+ */
+function stepFailure(settings, failures, noJobNote, waitEnd) {
+    if (failures.length === 1)
+        return new errors/* ActionError */.lZ(failures[0].kind, failures[0].message);
+    if (failures.length > 1)
+        return new errors/* ActionError */.lZ('several-failed', severalFailed(failures));
+    if (noJobNote !== undefined && settings.ifNoJob === 'fail')
+        return new errors/* ActionError */.lZ('no-job', noJobFailure(noJobNote));
+    if (waitEnd.error !== undefined)
+        return waitEnd.error;
+    if (waitEnd.unfinished.length > 0)
+        return new errors/* ActionError */.lZ('wait-timeout', waitTimedOut(waitEnd.unfinished, settings.waitTimeoutSeconds));
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
+;// CONCATENATED MODULE: ./src/proxy.ts
+/**
+ * Proxies for self-hosted runners. The AWS SDK does not read HTTPS_PROXY or HTTP_PROXY by itself; this
+ * applies them, with NO_PROXY, by the same rules as the Actions toolkit (@actions/http-client).
+ * The agent libraries are loaded only when a proxy applies, so runs without one do not pay for them.
+ */
+
+
+
+/** The URL the SDK will send Amplify requests to: the endpoint overrides, else the region's endpoint. */
+function amplifyEndpoint(region, env) {
+    const name = env.AWS_ENDPOINT_URL_AMPLIFY ? 'AWS_ENDPOINT_URL_AMPLIFY' : 'AWS_ENDPOINT_URL';
+    const override = env[name];
+    if (override) {
+        const url = URL.canParse(override) ? new URL(override) : undefined;
+        if (url?.protocol === 'https:' || url?.protocol === 'http:')
+            return url;
+        throw new errors/* ActionError */.lZ('input', inputMessages.notAnEndpoint(name, override));
+    }
+    return new URL(`https://amplify.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`);
+}
+/** An agent that tunnels (https) or forwards (http) through the configured proxy, or undefined when none applies. */
+async function proxyRouteFor(endpoint) {
+    let proxy = getProxyUrl(endpoint);
+    if (!proxy)
+        return undefined;
+    // `proxy.corp:3128` (no scheme, as curl accepts it) parses as the scheme `proxy.corp:`: read it as http://.
+    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:' && !proxy.href.includes('//')) {
+        proxy = new URL(`http://${proxy.href}`);
+    }
+    const via = `${proxy.protocol}//${proxy.host}`;
+    if (endpoint.protocol === 'https:') {
+        const { HttpsProxyAgent } = await Promise.all(/* import() */[__nccwpck_require__.e(411), __nccwpck_require__.e(566)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1566));
+        return { agent: new HttpsProxyAgent(proxy.href, { keepAlive: true }), via };
+    }
+    const { HttpProxyAgent } = await Promise.all(/* import() */[__nccwpck_require__.e(411), __nccwpck_require__.e(947)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8947));
+    return { agent: new HttpProxyAgent(proxy.href, { keepAlive: true }), via };
+}
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -26296,97 +27086,6 @@ const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.me
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
 var node_modules_tunnel = __nccwpck_require__(770);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -29064,426 +29763,22 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-amplify/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(2747);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-;// CONCATENATED MODULE: ./src/amplify.ts
-/**
- * The one door to Amplify: builds the client (region, timeouts, retries, proxy) and turns the SDK's
- * errors into ActionErrors that say what to do. No other module imports the SDK.
- */
-
-
-// Amplify answers in well under a second; these bound a dead or hung endpoint so that a run never hangs.
-const CONNECTION_TIMEOUT_MS = 5_000;
-const REQUEST_TIMEOUT_MS = 10_000;
-const DEFAULT_MAX_ATTEMPTS = 5;
-const PAGE_SIZE = 50; // ListJobs' largest page
-function createAmplify(target, options) {
-    const client = new dist_cjs/* AmplifyClient */.SEA({
-        region: target.region,
-        maxAttempts: options.env.AWS_MAX_ATTEMPTS ? undefined : DEFAULT_MAX_ATTEMPTS,
-        requestHandler: {
-            connectionTimeout: CONNECTION_TIMEOUT_MS,
-            requestTimeout: REQUEST_TIMEOUT_MS,
-            throwOnRequestTimeout: true,
-            ...(options.agent ? { httpAgent: options.agent, httpsAgent: options.agent } : {})
-        }
-    });
-    const where = { appId: target.appId, branchName: target.branchName };
-    return {
-        async listJobs() {
-            const jobs = [];
-            try {
-                for await (const page of (0,dist_cjs/* paginateListJobs */.WIr)({ client, pageSize: PAGE_SIZE }, where)) {
-                    for (const summary of page.jobSummaries ?? [])
-                        jobs.push(toJob(summary));
-                }
-            }
-            catch (error) {
-                throw describeFailure(error, 'ListJobs', target);
-            }
-            return jobs;
-        },
-        async stopJob(jobId) {
-            try {
-                const { jobSummary } = await client.send(new dist_cjs/* StopJobCommand */.Viw({ ...where, jobId }));
-                return toJob(jobSummary, jobId);
-            }
-            catch (error) {
-                throw describeFailure(error, 'StopJob', target, jobId);
-            }
-        },
-        async getJob(jobId, signal) {
-            try {
-                const { job } = await client.send(new dist_cjs/* GetJobCommand */.jEM({ ...where, jobId }), { abortSignal: signal });
-                return toJob(job?.summary, jobId);
-            }
-            catch (error) {
-                throw describeFailure(error, 'GetJob', target, jobId);
-            }
-        },
-        close() {
-            client.destroy();
-        }
-    };
-}
-function toJob(summary, jobId = '') {
-    return {
-        jobId: summary?.jobId ?? jobId,
-        jobArn: summary?.jobArn ?? '',
-        status: summary?.status ?? 'UNKNOWN',
-        commitId: summary?.commitId,
-        commitMessage: summary?.commitMessage
-    };
-}
-/** A failed request, kept with what the service said, so callers can decide (e.g. "already ended"). */
-class AmplifyRequestError extends errors/* ActionError */.l {
-    operation;
-    errorName;
-    missing;
-    constructor(kind, message, operation, 
-    /** The service's exception name, e.g. BadRequestException; undefined for network failures. */
-    errorName, 
-    /** Which resource a NotFoundException named, when the service said. */
-    missing) {
-        super(kind, message);
-        this.operation = operation;
-        this.errorName = errorName;
-        this.missing = missing;
-        this.name = 'AmplifyRequestError';
-    }
-}
-/** StopJob's refusal for a job that has already ended (BadRequest, or possibly NotFound): GetJob tells which. */
-function isRefusedStop(error) {
-    return (error instanceof AmplifyRequestError &&
-        (error.errorName === 'BadRequestException' || error.missing === 'job'));
-}
-const NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-    'ENETUNREACH'
-]);
-/** Translates an SDK failure into a message that says what failed and what to do. */
-function describeFailure(error, operation, target, jobId) {
-    const e = (error ?? {});
-    const name = e.name ?? 'Error';
-    const said = oneLine(e.message ?? String(error));
-    const attempts = e.$metadata?.attempts;
-    const afterAttempts = attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
-    const subject = jobId
-        ? `job ${jobId} on branch ${JSON.stringify(target.branchName)}`
-        : `branch ${JSON.stringify(target.branchName)}`;
-    const make = (kind, message, missing) => new AmplifyRequestError(kind, message, operation, e.$metadata ? name : undefined, missing);
-    switch (name) {
-        case 'AccessDeniedException':
-        case 'UnauthorizedException': {
-            const arn = resourceArnFrom(said) ?? resourceArn(operation, target);
-            return make('permission', `Amplify ${operation} for ${subject} was denied (${name}: ${said}). Allow amplify:${operation} on ${arn} in the policy of the role this step uses.`);
-        }
-        case 'ExpiredTokenException':
-        case 'ExpiredToken':
-            return make('credentials', `The AWS credentials expired before Amplify ${operation} for ${subject} (${name}: ${said}). For a long wait, give configure-aws-credentials a role-duration-seconds longer than wait-timeout.`);
-        case 'InvalidSignatureException':
-        case 'SignatureDoesNotMatch':
-        case 'UnrecognizedClientException':
-        case 'InvalidClientTokenId':
-            return make('credentials', `Amplify ${operation} refused the AWS credentials (${name}: ${said}). Check that aws-actions/configure-aws-credentials ran before this step, for the account and region ${target.region} of the app.`);
-        case 'CredentialsProviderError':
-            return make('credentials', `No AWS credentials were found (${said}). Add aws-actions/configure-aws-credentials (with OIDC: permissions id-token: write) before this step.`);
-        case 'NotFoundException':
-        case 'ResourceNotFoundException': {
-            const missing = whichIsMissing(said, operation, target, jobId);
-            const what = {
-                app: `App ${target.appId} was not found in ${target.region}: check app-id and aws-region.`,
-                branch: `Branch ${JSON.stringify(target.branchName)} was not found in app ${target.appId}: check branch-name (a pull request's preview branch is named pr-<number>).`,
-                job: `Job ${jobId} was not found on branch ${JSON.stringify(target.branchName)} of app ${target.appId}: check job-id.`,
-                'app-or-branch': `App ${target.appId} or its branch ${JSON.stringify(target.branchName)} was not found in ${target.region}: check app-id, branch-name and aws-region.`
-            }[missing];
-            return make('not-found', `${what} (Amplify ${operation}: ${said})`, missing);
-        }
-        case 'LimitExceededException':
-        case 'ThrottlingException':
-        case 'TooManyRequestsException':
-            return make('throttled', `Amplify kept throttling ${operation} for ${subject}${afterAttempts} (${name}). Wait and re-run the job, or run fewer Amplify calls at once (AWS_MAX_ATTEMPTS raises the retries).`);
-        case 'BadRequestException':
-            return make('service', `Amplify refused ${operation} for ${subject} (BadRequestException: ${said}).`);
-        case 'TimeoutError':
-        case 'AbortError': // a wait's poll given only the time left before wait-timeout
-            return make('network', `Amplify did not answer ${operation} for ${subject} in time${afterAttempts}. Check the runner's network or proxy (HTTPS_PROXY, NO_PROXY) and re-run.`);
-    }
-    if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
-        return make('service', `Amplify failed ${operation} for ${subject}${afterAttempts} (${name}: ${said}). This is on Amplify's side: re-run the job later.`);
-    }
-    if (e.code && NETWORK_CODES.has(e.code)) {
-        return make('network', `Could not reach Amplify for ${operation}${afterAttempts} (${e.code}: ${said}). Check the runner's network or proxy (HTTPS_PROXY, NO_PROXY) and AWS_ENDPOINT_URL_AMPLIFY if set.`);
-    }
-    return make('service', `Amplify ${operation} for ${subject} failed (${name}: ${said}).`);
-}
-/**
- * Amplify's NotFound messages name the missing resource ("Branch not found: main"). The names and ids the
- * request carried are taken out first, so a branch called feature/job-board is not read as a missing job.
- * When the message names none: ListJobs could mean the app or the branch; a job request, the job.
- */
-function whichIsMissing(message, operation, target, jobId) {
-    let text = message;
-    for (const name of [target.branchName, target.appId, jobId])
-        if (name)
-            text = text.split(name).join(' ');
-    text = text.toLowerCase();
-    const aboutJob = operation !== 'ListJobs' && jobId !== undefined;
-    if (aboutJob && /\bjob\b/.test(text))
-        return 'job';
-    if (/\bbranch\b/.test(text))
-        return 'branch';
-    if (/\bapp\b/.test(text))
-        return 'app';
-    return aboutJob ? 'job' : 'app-or-branch';
-}
-/** IAM's denial message names the exact resource: "... on resource: arn:aws:amplify:...". */
-function resourceArnFrom(message) {
-    return /\bon resource: (arn:[^\s]+)/.exec(message)?.[1];
-}
-/** The resource an operation is authorized against (Service Authorization Reference), with the account left open. */
-function resourceArn(operation, target) {
-    const branch = `arn:${partitionOf(target.region)}:amplify:${target.region}:<account-id>:apps/${target.appId}/branches/${target.branchName}`;
-    return operation === 'ListJobs' ? branch : `${branch}/jobs/*`;
-}
-function partitionOf(region) {
-    if (region.startsWith('cn-'))
-        return 'aws-cn';
-    if (region.startsWith('us-gov-'))
-        return 'aws-us-gov';
-    return 'aws';
-}
-/**
- * A service message as one inert line: white space, control characters (NUL, ESC sequences, C1 such as
- * NEL) and DEL become one space. An Authorization header, signature or session token the message echoes
- * is left out: AWS's IncompleteSignatureException quotes the request's whole Authorization header.
- */
-function oneLine(text) {
-    return text
-        .replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ') // eslint-disable-line no-control-regex
-        .replace(/\b(Authorization\s*[=:]\s*)AWS4-HMAC-SHA256\b(?:[ ,]+(?:Credential|SignedHeaders|Signature)=[^\s,]*)*/gi, '$1[redacted]')
-        .replace(/\b(Signature|X-Amz-Signature|X-Amz-Security-Token)=[^\s,;&]+/gi, '$1=[redacted]')
-        .trim();
-}
-
-// EXTERNAL MODULE: ./src/jobs.ts
-var src_jobs = __nccwpck_require__(5995);
-;// CONCATENATED MODULE: ./src/proxy.ts
-/**
- * Proxies for self-hosted runners. The AWS SDK does not read HTTPS_PROXY or HTTP_PROXY by itself; this
- * applies them, with NO_PROXY, by the same rules as the Actions toolkit (@actions/http-client).
- * The agent libraries are loaded only when a proxy applies, so runs without one do not pay for them.
- */
-
-
-/** The URL the SDK will send Amplify requests to: the endpoint overrides, else the region's endpoint. */
-function amplifyEndpoint(region, env) {
-    const name = env.AWS_ENDPOINT_URL_AMPLIFY ? 'AWS_ENDPOINT_URL_AMPLIFY' : 'AWS_ENDPOINT_URL';
-    const override = env[name];
-    if (override) {
-        const url = URL.canParse(override) ? new URL(override) : undefined;
-        if (url?.protocol === 'https:' || url?.protocol === 'http:')
-            return url;
-        throw new errors/* ActionError */.l('input', `${name} ${JSON.stringify(override)} is not an http(s) URL: set it to an endpoint such as https://amplify.us-east-1.amazonaws.com, or unset it.`);
-    }
-    return new URL(`https://amplify.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`);
-}
-/** An agent that tunnels (https) or forwards (http) through the configured proxy, or undefined when none applies. */
-async function proxyRouteFor(endpoint) {
-    let proxy = getProxyUrl(endpoint);
-    if (!proxy)
-        return undefined;
-    // `proxy.corp:3128` (no scheme, as curl accepts it) parses as the scheme `proxy.corp:`: read it as http://.
-    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:' && !proxy.href.includes('//')) {
-        proxy = new URL(`http://${proxy.href}`);
-    }
-    const via = `${proxy.protocol}//${proxy.host}`;
-    if (endpoint.protocol === 'https:') {
-        const { HttpsProxyAgent } = await Promise.all(/* import() */[__nccwpck_require__.e(411), __nccwpck_require__.e(566)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1566));
-        return { agent: new HttpsProxyAgent(proxy.href, { keepAlive: true }), via };
-    }
-    const { HttpProxyAgent } = await Promise.all(/* import() */[__nccwpck_require__.e(411), __nccwpck_require__.e(947)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8947));
-    return { agent: new HttpProxyAgent(proxy.href, { keepAlive: true }), via };
-}
-
-// EXTERNAL MODULE: ./src/text.ts
-var src_text = __nccwpck_require__(8992);
-;// CONCATENATED MODULE: ./src/report.ts
-/**
- * Everything the action shows: step outputs, log lines and the step summary. This is the one place where
- * text from others (branch names, commit messages, service messages) is written, so it is made inert here.
- */
-
-
-
-
-/** The `jobs` output: one object per job acted on (and the kept one), newest first. */
-function jobsOutput(outcomes) {
-    return JSON.stringify(outcomes.map(o => ({
-        jobId: o.job.jobId,
-        jobArn: o.job.jobArn,
-        status: o.job.status,
-        ...(o.previousStatus !== undefined ? { previousStatus: o.previousStatus } : {}),
-        ...(o.job.commitId !== undefined ? { commitId: o.job.commitId } : {}),
-        result: o.result,
-        ...(o.error !== undefined ? { error: o.error } : {})
-    })));
-}
-function stoppedCount(outcomes) {
-    return outcomes.filter(o => o.result === 'stopped').length;
-}
-function setOutputs(outcomes) {
-    const primary = (0,src_jobs/* primaryOutcome */.Vv)(outcomes);
-    setOutput('job-id', primary?.job.jobId ?? '');
-    setOutput('job-arn', primary?.job.jobArn ?? '');
-    setOutput('status', primary?.job.status ?? '');
-    setOutput('jobs', jobsOutput(outcomes));
-    setOutput('stopped-count', String(stoppedCount(outcomes)));
-}
-/** One log line for a job; it always starts with the action's own words, so no untrusted text begins a line. */
-function describeOutcome(outcome, branchName) {
-    // The job id and status come from the service too: inert like the rest.
-    const id = (0,src_text/* inertLine */.F)(outcome.job.jobId);
-    const status = (0,src_text/* inertLine */.F)(outcome.job.status);
-    const where = `on branch ${logQuote(branchName)}`;
-    const commit = describeCommit(outcome);
-    switch (outcome.result) {
-        case 'stopped':
-            return `Stopped job ${id} ${where} (${(0,src_text/* inertLine */.F)(statusChange(outcome))})${commit}`;
-        case 'already-ended':
-            return `Job ${id} ${where} had already ended (${status}); nothing to stop${commit}`;
-        case 'already-stopping':
-            return `Job ${id} ${where} is already stopping (${status}); not stopped again${commit}`;
-        case 'would-stop':
-            return `Would stop job ${id} ${where} (${status}); dry run, no StopJob sent${commit}`;
-        case 'kept':
-            return `Kept job ${id} ${where} running (${status}): it is the newest${commit}`;
-        case 'failed':
-            return `Could not stop job ${id} ${where} (${status}): ${(0,src_text/* inertLine */.F)(outcome.error ?? '')}${commit}`;
-    }
-}
-/** "RUNNING → CANCELLING" when the status changed and the earlier one is known, else the status alone. */
-function statusChange(outcome) {
-    const { previousStatus } = outcome;
-    const { status } = outcome.job;
-    return previousStatus && previousStatus !== status ? `${previousStatus} → ${status}` : status;
-}
-function describeCommit(outcome) {
-    const { commitId, commitMessage } = outcome.job;
-    const sha = commitId ? ` ${(0,src_text/* inertLine */.F)(commitId).slice(0, 7)}` : '';
-    const message = commitMessage ? ` ${logQuote(firstLine(commitMessage))}` : '';
-    return sha || message ? `, commit${sha}${message}` : '';
-}
-function logOutcomes(outcomes, settings) {
-    for (const outcome of outcomes) {
-        const line = describeOutcome(outcome, settings.branchName);
-        if (outcome.result === 'already-ended')
-            notice(line);
-        else
-            info(line);
-    }
-}
-/** After a wait: one line for each job whose status changed, e.g. CANCELLING → CANCELLED. */
-function logEndings(before, after, settings) {
-    after.forEach((outcome, i) => {
-        const earlier = before[i]?.job.status;
-        if (earlier !== undefined && earlier !== outcome.job.status) {
-            info(`Job ${(0,src_text/* inertLine */.F)(outcome.job.jobId)} on branch ${logQuote(settings.branchName)} is now ${(0,src_text/* inertLine */.F)(outcome.job.status)} (was ${(0,src_text/* inertLine */.F)(earlier)})`);
-        }
-    });
-}
-async function writeSummary(report) {
-    // core.summary writes to the file process.env names, so that is the variable to check.
-    if (!process.env.GITHUB_STEP_SUMMARY) {
-        core_debug('GITHUB_STEP_SUMMARY is not set: no step summary written.');
-        return;
-    }
-    const { settings, outcomes } = report;
-    const branch = html(settings.branchName);
-    const deployments = consoleUrl(settings);
-    const stopped = stoppedCount(outcomes);
-    const title = settings.dryRun
-        ? 'Amplify jobs that would be stopped'
-        : `Amplify: ${stopped} job${stopped === 1 ? '' : 's'} stopped`;
-    summary
-        .addHeading(title, 3)
-        .addRaw(`<p>App <code>${html(settings.appId)}</code> in <code>${html(settings.region)}</code>, branch <a href="${deployments}"><code>${branch}</code></a>${settings.dryRun ? ' (dry run: no StopJob sent)' : ''}</p>`, true);
-    if (outcomes.length === 0) {
-        summary.addRaw(`<p>${html(report.note ?? 'No job in progress.')}</p>`, true);
-    }
-    else {
-        summary.addTable([
-            [
-                { data: 'Job', header: true },
-                { data: 'Result', header: true },
-                { data: 'Status', header: true },
-                { data: 'Commit', header: true },
-                { data: 'Message', header: true }
-            ],
-            ...outcomes.map(o => [
-                `<a href="${deployments}">${html(o.job.jobId)}</a>`,
-                html(o.result),
-                html(statusChange(o)),
-                o.job.commitId ? `<code>${html(o.job.commitId.slice(0, 7))}</code>` : '',
-                html(firstLine(o.job.commitMessage ?? ''))
-            ])
-        ]);
-    }
-    if (report.waitedMs !== undefined) {
-        summary.addRaw(`<p>Waited ${(report.waitedMs / 1000).toFixed(1)} s for the jobs to end.</p>`, true);
-    }
-    await summary.write();
-}
-/** The branch's deployments in the Amplify console (the console has no stable link to a single job). */
-function consoleUrl(settings) {
-    return html(`https://${settings.region}.console.aws.amazon.com/amplify/apps/${settings.appId}/branches/${encodeURIComponent(settings.branchName)}/deployments`);
-}
-const MAX_TEXT = 100;
-/** The first line of a commit message, shortened, for one log line or one table cell. */
-function firstLine(text) {
-    const line = text.split(/\r\n|\r|\n/, 1)[0] ?? '';
-    return line.length > MAX_TEXT ? `${line.slice(0, MAX_TEXT - 1)}…` : line;
-}
-/** Untrusted text quoted for the log; JSON escapes keep quotes and backslashes unambiguous. */
-function logQuote(text) {
-    return JSON.stringify((0,src_text/* inertLine */.F)(text));
-}
-const HTML_ESCAPES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;'
-};
-/**
- * Untrusted text for the step summary: HTML-escaped, and Markdown's punctuation written as character
- * references, so it can neither open a tag nor form a link, emphasis or table cell wherever it lands.
- */
-function html(text) {
-    return (0,src_text/* inertLine */.F)(text).replace(/[&<>"'`|[\]()*_~\\!#]/g, c => HTML_ESCAPES[c] ?? `&#${c.charCodeAt(0)};`);
-}
-
 ;// CONCATENATED MODULE: ./src/settings.ts
+
+
 
 
 const MAX_WAIT_TIMEOUT_SECONDS = 21600; // a job's six-hour limit
 const DEFAULT_WAIT_TIMEOUT_SECONDS = 300;
+const MAX_OLDER_THAN_SECONDS = 30 * 86400;
+const EVERY = '*';
 const APP_ID = /^d[a-z0-9]{1,19}$/; // Amplify's pattern d[a-z0-9]+: a bare d is no app id
 const JOB_ID = /^[0-9]{1,255}$/;
+// The branch is what stands between /branches/ and the last /jobs/: Amplify writes branch names unencoded.
+const JOB_ARN = /^arn:(aws[a-z-]*):amplify:([^:]*):([^:]*):apps\/([^/]*)\/branches\/(.+)\/jobs\/([0-9]{1,255})$/;
 const COMMIT_ID = /^[0-9a-f]{7,64}$/i;
 const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
-// C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const OLDER_THAN = /^(?:(\d{1,7})d)?(?:(\d{1,7})h)?(?:(\d{1,7})m)?(?:(\d{1,7})s)?$/;
 // Half of a surrogate pair alone (from a JSON event payload) is no character, and no URL can encode it.
 const LONE_SURROGATE = /\p{Cs}/u;
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
@@ -29494,44 +29789,58 @@ const YAML_FALSE = ['false', 'False', 'FALSE'];
  * The event is loaded only when no branch name is given, since loading it costs start-up time.
  */
 async function parseSettings(readInput, env, loadEvent) {
-    const appId = readAliased(readInput, 'app-id', 'appId');
+    const appInput = readAliased(readInput, 'app-id', 'appId');
     const branchInput = readAliased(readInput, 'branch-name', 'branchName');
     const jobInput = readAliased(readInput, 'job-id', 'jobId');
     const commitInput = readInput('commit-id');
-    if (appId === '')
-        throw new errors/* InputError */.d('app-id', 'Input app-id is required: set it to your Amplify app id (d followed by lower-case letters and digits, 20 characters at most, e.g. d1a2b3c4d5e6f7).');
-    if (!APP_ID.test(appId)) {
-        throw new errors/* InputError */.d('app-id', `Input app-id ${quote(appId)} is not an Amplify app id: it must be d followed by lower-case letters and digits, 20 characters at most (e.g. d1a2b3c4d5e6f7).`);
+    const olderThanInput = readInput('older-than');
+    const regionInput = readInput('aws-region');
+    // A job ARN names the app, branch and region itself; inputs that name them too must agree with it.
+    const arn = jobInput.startsWith('arn:') ? parseJobArn(jobInput) : undefined;
+    if (arn) {
+        agreeWithArn('app-id', appInput, arn.appId);
+        agreeWithArn('branch-name', branchInput, arn.branchName);
+        agreeWithArn('aws-region', regionInput, arn.region);
     }
-    if (jobInput !== '' && !JOB_ID.test(jobInput)) {
-        throw new errors/* InputError */.d('job-id', `Input job-id ${quote(jobInput)} is not a job id: it must be digits only (e.g. 42), or empty to stop the branch's in-progress jobs.`);
-    }
-    if (commitInput !== '' && !COMMIT_ID.test(commitInput)) {
-        throw new errors/* InputError */.d('commit-id', `Input commit-id ${quote(commitInput)} is not a commit: give a full SHA or a prefix of at least 7 hex characters.`);
-    }
+    const apps = arn ? { kind: 'ids', ids: [arn.appId] } : parseApps(appInput, env);
+    if (arn === undefined && jobInput !== '' && !JOB_ID.test(jobInput))
+        throw new errors/* InputError */.dz('job-id', inputMessages.notAJobId(jobInput));
+    if (commitInput !== '' && !COMMIT_ID.test(commitInput))
+        throw new errors/* InputError */.dz('commit-id', inputMessages.notACommit(commitInput));
+    const olderThanSeconds = olderThanInput === '' ? undefined : parseOlderThan(olderThanInput);
     const ifNoJob = parseIfNoJob(readInput('if-no-job'));
     const wait = parseBoolean(readInput, 'wait');
     const waitTimeoutSeconds = parseWaitTimeout(readInput('wait-timeout'));
     const keepNewest = parseBoolean(readInput, 'keep-newest');
     const dryRun = parseBoolean(readInput, 'dry-run');
-    const region = parseRegion(readInput('aws-region'), env);
-    const jobId = jobInput === '' ? undefined : jobInput;
-    if (jobId !== undefined && keepNewest) {
-        throw new errors/* InputError */.d('keep-newest', 'Input keep-newest selects among discovered jobs, so it cannot be combined with job-id: remove one of them.');
+    const region = arn ? arn.region : parseRegion(regionInput, env);
+    const jobId = arn ? arn.jobId : jobInput === '' ? undefined : jobInput;
+    if (jobId !== undefined) {
+        if (keepNewest)
+            throw new errors/* InputError */.dz('keep-newest', inputMessages.onlyForDiscovery('keep-newest'));
+        if (commitInput !== '')
+            throw new errors/* InputError */.dz('commit-id', inputMessages.onlyForDiscovery('commit-id'));
+        if (olderThanSeconds !== undefined)
+            throw new errors/* InputError */.dz('older-than', inputMessages.onlyForDiscovery('older-than'));
     }
-    if (jobId !== undefined && commitInput !== '') {
-        throw new errors/* InputError */.d('commit-id', 'Input commit-id selects among discovered jobs, so it cannot be combined with job-id: remove one of them.');
+    let branches;
+    let branchSource = arn ? 'job-arn' : 'input';
+    if (arn)
+        branches = { kind: 'names', names: [arn.branchName] };
+    else if (branchInput !== '')
+        branches = parseBranches(branchInput);
+    else {
+        const fromEvent = branchFromEvent(await loadEvent());
+        branches = { kind: 'names', names: [fromEvent.branchName] };
+        branchSource = fromEvent.branchSource;
     }
-    let branchName = branchInput;
-    let branchSource = 'input';
-    if (branchName === '') {
-        ;
-        ({ branchName, branchSource } = branchFromEvent(await loadEvent()));
-    }
-    validateBranchName(branchName);
+    if (branches.kind === 'names')
+        branches.names.forEach(validateBranchName);
+    if (jobId !== undefined && coversSeveral({ apps, branches }))
+        throw new errors/* InputError */.dz('job-id', inputMessages.jobIdWithSeveral());
     return {
-        appId,
-        branchName,
+        apps,
+        branches,
         branchSource,
         jobId,
         ifNoJob,
@@ -29540,38 +29849,117 @@ async function parseSettings(readInput, env, loadEvent) {
         waitTimeoutSeconds,
         keepNewest,
         commitId: commitInput === '' ? undefined : commitInput.toLowerCase(),
+        olderThanSeconds,
         dryRun
     };
+}
+/** True when the run may read more than one branch: several apps or branches, or *. */
+function coversSeveral(settings) {
+    const { apps, branches } = settings;
+    return (apps.kind === 'repository' || apps.ids.length > 1 || branches.kind === 'all' || branches.names.length > 1);
+}
+/** The one app and branch of a run that covers one (always so with a job id). */
+function onlyBranch(settings) {
+    return {
+        appId: settings.apps.kind === 'ids' ? settings.apps.ids[0] : '',
+        branchName: settings.branches.kind === 'names' ? settings.branches.names[0] : ''
+    };
+}
+/** app-id: one id, several (commas, spaces or newlines between them), or * for this repository's apps. */
+function parseApps(raw, env) {
+    const ids = unique(raw.split(/[\s,]+/).filter(id => id !== ''));
+    if (ids.length === 0)
+        throw new errors/* InputError */.dz('app-id', inputMessages.appIdRequired());
+    if (ids.includes(EVERY)) {
+        if (ids.length > 1)
+            throw new errors/* InputError */.dz('app-id', inputMessages.everyAppMixed());
+        if (!env.GITHUB_REPOSITORY)
+            throw new errors/* InputError */.dz('app-id', inputMessages.noRepository());
+        const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+        return { kind: 'repository', url: `${server}/${env.GITHUB_REPOSITORY}` };
+    }
+    for (const id of ids)
+        if (!APP_ID.test(id))
+            throw new errors/* InputError */.dz('app-id', inputMessages.notAnAppId(id));
+    return { kind: 'ids', ids };
+}
+/** branch-name: one name, several (commas or newlines between them; spaces around a name trimmed), or *. */
+function parseBranches(raw) {
+    const names = unique(raw
+        .split(/[,\n]/)
+        .map(name => name.replace(/^[ \t\r]+|[ \t\r]+$/g, ''))
+        .filter(name => name !== ''));
+    if (names.length === 0)
+        throw new errors/* InputError */.dz('branch-name', inputMessages.notABranchName(raw));
+    if (names.includes(EVERY)) {
+        if (names.length > 1)
+            throw new errors/* InputError */.dz('branch-name', inputMessages.everyBranchMixed());
+        return { kind: 'all' };
+    }
+    return { kind: 'names', names };
+}
+function unique(values) {
+    return [...new Set(values)];
+}
+function parseJobArn(raw) {
+    const match = JOB_ARN.exec(raw);
+    if (!match || !REGION.test(match[2]) || !/^[0-9]{12}$/.test(match[3]) || !APP_ID.test(match[4]))
+        throw new errors/* InputError */.dz('job-id', inputMessages.notAJobArn(raw));
+    const [, , region, , appId, branchName, paddedId] = match;
+    return { region, appId, branchName, jobId: paddedId.replace(/^0+(?=.)/, '') };
+}
+function agreeWithArn(input, given, fromArn) {
+    if (given !== '' && given !== fromArn)
+        throw new errors/* InputError */.dz(input, inputMessages.disagreesWithArn(input, given, fromArn));
+}
+/** older-than: plain seconds, or d/h/m/s units in that order, each at most once; 1 s to 30 d. */
+function parseOlderThan(raw) {
+    let seconds = NaN;
+    if (/^[0-9]{1,9}$/.test(raw))
+        seconds = Number(raw);
+    else {
+        const units = OLDER_THAN.exec(raw);
+        if (units)
+            seconds = [86400, 3600, 60, 1].reduce((sum, scale, i) => sum + Number(units[i + 1] ?? 0) * scale, 0);
+    }
+    if (seconds >= 1 && seconds <= MAX_OLDER_THAN_SECONDS)
+        return seconds;
+    throw new errors/* InputError */.dz('older-than', inputMessages.notAnOlderThan(raw));
 }
 /** The branch a workflow run is about: the pull request's head branch, or the branch GITHUB_REF names. */
 function branchFromEvent(event) {
     if (PULL_REQUEST_EVENTS.has(event.eventName)) {
         if (event.pullRequestHeadRef)
             return { branchName: event.pullRequestHeadRef, branchSource: 'pull-request' };
-        throw new errors/* InputError */.d('branch-name', `Input branch-name is empty and the ${event.eventName} event payload has no pull_request.head.ref: set branch-name.`);
+        throw new errors/* InputError */.dz('branch-name', inputMessages.noBranchInPullRequest(event.eventName));
     }
     if (event.ref.startsWith('refs/heads/')) {
         return { branchName: event.ref.slice('refs/heads/'.length), branchSource: 'ref' };
     }
     if (event.ref.startsWith('refs/tags/')) {
-        throw new errors/* InputError */.d('branch-name', `Input branch-name is empty and this run is for the tag ${quote(event.ref.slice('refs/tags/'.length))}, which is not a branch: set branch-name to the Amplify branch.`);
+        throw new errors/* InputError */.dz('branch-name', inputMessages.branchFromTag(event.ref.slice('refs/tags/'.length)));
     }
-    throw new errors/* InputError */.d('branch-name', `Input branch-name is empty and the event names no branch (GITHUB_REF ${quote(event.ref)}): set branch-name to the Amplify branch.`);
+    throw new errors/* InputError */.dz('branch-name', inputMessages.noBranchInEvent(event.ref));
 }
 function validateBranchName(branchName) {
     if (branchName.length < 1 ||
         branchName.length > 255 ||
-        CONTROL.test(branchName) ||
+        hasLineBreaking(branchName) ||
         LONE_SURROGATE.test(branchName)) {
-        throw new errors/* InputError */.d('branch-name', `Input branch-name ${quote(branchName)} is not a branch name: it must be 1 to 255 characters with no control characters.`);
+        throw new errors/* InputError */.dz('branch-name', inputMessages.notABranchName(branchName));
     }
+    // Mistakes with a known cause, caught before they become a confusing "branch not found".
+    if (branchName.startsWith('refs/'))
+        throw new errors/* InputError */.dz('branch-name', inputMessages.branchIsRef(branchName));
+    if (branchName === 'pr-')
+        throw new errors/* InputError */.dz('branch-name', inputMessages.previewWithoutNumber());
 }
 /** Reads an input that may also be spelled the StopJob API's way; both with different values is an error. */
 function readAliased(readInput, name, alias) {
     const value = readInput(name);
     const aliased = readInput(alias);
     if (value !== '' && aliased !== '' && value !== aliased) {
-        throw new errors/* InputError */.d(name, `Inputs ${name} and ${alias} name the same thing but differ (${quote(value)} and ${quote(aliased)}): set only one of them.`);
+        throw new errors/* InputError */.dz(name, inputMessages.aliasesDiffer(name, alias, value, aliased));
     }
     return value !== '' ? value : aliased;
 }
@@ -29579,7 +29967,7 @@ function parseIfNoJob(raw) {
     const value = raw === '' ? 'warn' : raw.toLowerCase();
     if (value === 'warn' || value === 'ignore' || value === 'fail')
         return value;
-    throw new errors/* InputError */.d('if-no-job', `Input if-no-job ${quote(raw)} is not one of warn, ignore or fail.`);
+    throw new errors/* InputError */.dz('if-no-job', inputMessages.notIfNoJob(raw));
 }
 /** The same accepted forms as @actions/core's getBooleanInput (YAML 1.2 core schema); empty means false, the default. */
 function parseBoolean(readInput, name) {
@@ -29590,7 +29978,7 @@ function parseBoolean(readInput, name) {
         return true;
     if (YAML_FALSE.includes(raw))
         return false;
-    throw new errors/* InputError */.d(name, `Input ${name} ${quote(raw)} is not a boolean: use true or false.`);
+    throw new errors/* InputError */.dz(name, inputMessages.notABoolean(name, raw));
 }
 function parseWaitTimeout(raw) {
     if (raw === '')
@@ -29598,7 +29986,7 @@ function parseWaitTimeout(raw) {
     const seconds = /^[0-9]{1,6}$/.test(raw) ? Number(raw) : NaN;
     if (seconds >= 1 && seconds <= MAX_WAIT_TIMEOUT_SECONDS)
         return seconds;
-    throw new errors/* InputError */.d('wait-timeout', `Input wait-timeout ${quote(raw)} is not a whole number of seconds from 1 to ${MAX_WAIT_TIMEOUT_SECONDS}.`);
+    throw new errors/* InputError */.dz('wait-timeout', inputMessages.notAWaitTimeout(raw, MAX_WAIT_TIMEOUT_SECONDS));
 }
 function parseRegion(raw, env) {
     const [name, value] = raw !== ''
@@ -29606,19 +29994,11 @@ function parseRegion(raw, env) {
         : env.AWS_REGION
             ? ['AWS_REGION', env.AWS_REGION]
             : ['AWS_DEFAULT_REGION', env.AWS_DEFAULT_REGION ?? ''];
-    if (value === '') {
-        throw new errors/* InputError */.d('aws-region', 'No AWS region: set the aws-region input, or AWS_REGION (aws-actions/configure-aws-credentials sets it).');
-    }
-    if (!REGION.test(value)) {
-        throw new errors/* InputError */.d('aws-region', `${name === 'aws-region' ? 'Input aws-region' : name} ${quote(value)} is not an AWS region name such as us-east-1.`);
-    }
+    if (value === '')
+        throw new errors/* InputError */.dz('aws-region', inputMessages.noRegion());
+    if (!REGION.test(value))
+        throw new errors/* InputError */.dz('aws-region', inputMessages.notARegion(name, value));
     return value;
-}
-// JSON.stringify escapes C0 controls only; these it leaves raw: DEL, C1 controls and the line separators.
-const UNESCAPED_BY_JSON = /[\u007f-\u009f\u2028\u2029]/g;
-/** Quotes a value for an error message; JSON escaping keeps control characters and quotes visible and inert. */
-function quote(value) {
-    return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value).replace(UNESCAPED_BY_JSON, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 /** Reads the step's inputs (the only getInput calls) and, only if needed, the workflow event. */
 async function readSettings(env = process.env) {
@@ -29636,6 +30016,154 @@ async function loadWorkflowEvent() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/report.ts
+/**
+ * Everything the action shows: step outputs, log lines and the step summary. The words come from
+ * messages.ts; this module decides only where they go (info, notice, warning, table).
+ */
+
+
+
+
+
+
+/** Log lines name the app too when the run covers more than one. */
+function namesApp(settings) {
+    return settings.apps.kind === 'repository' || settings.apps.ids.length > 1;
+}
+function logStart(settings, proxy) {
+    info(runStart({
+        apps: settings.apps.kind === 'ids' ? settings.apps.ids : { repository: settings.apps.url },
+        branches: settings.branches.kind === 'names' ? settings.branches.names : 'all',
+        region: settings.region,
+        branchOrigin: settings.branchSource,
+        proxy
+    }));
+}
+/** What reading one branch showed, before its outcomes: unknown statuses, a lone kept job, nothing there. */
+function logBranchPlan(plan, settings, severalTargets) {
+    const apps = namesApp(settings);
+    for (const job of plan.unknownStatus)
+        warning(unknownStatus(job, apps));
+    const kept = plan.decided.find(o => o.result === 'kept');
+    if (kept && plan.decided.length === 1 && plan.toStop.length === 0)
+        info(onlyNewestInProgress(kept.job, apps));
+    if (severalTargets && !plan.failure && foundNothing(plan))
+        info(nothingOnBranch(plan.target, plan.missingBranch));
+}
+/** One line per job, as it happens; a job that had already ended is a notice. */
+function logOutcomes(outcomes, settings) {
+    for (const outcome of outcomes) {
+        const line = describeOutcome(outcome, namesApp(settings));
+        if (outcome.result === 'already-ended')
+            notice(line);
+        else
+            info(line);
+    }
+}
+/** if-no-job: warn is a warning, ignore an info line; fail says it in the step's error instead. */
+function logNothingFound(note, settings) {
+    if (settings.ifNoJob === 'warn')
+        warning(note);
+    else if (settings.ifNoJob === 'ignore')
+        info(note);
+}
+/** The wait's progress as log lines. */
+function waitProgress(settings) {
+    const apps = namesApp(settings);
+    return {
+        statusChanged: (job, was) => info(statusChanged(job, was, apps)),
+        stillWaiting: (jobs, waitedMs) => info(stillWaiting(jobs, waitedMs, settings.waitTimeoutSeconds, apps))
+    };
+}
+/** The `jobs` output: one object per job acted on, and the kept ones, in the order the outcomes come. */
+function jobsOutput(outcomes) {
+    return JSON.stringify(outcomes.map(o => ({
+        appId: o.job.appId,
+        branchName: o.job.branchName,
+        jobId: o.job.jobId,
+        jobArn: o.job.jobArn,
+        status: o.job.status,
+        ...(o.previousStatus !== undefined ? { previousStatus: o.previousStatus } : {}),
+        ...(o.job.commitId !== undefined ? { commitId: o.job.commitId } : {}),
+        result: o.result,
+        ...(o.error !== undefined ? { error: o.error } : {})
+    })));
+}
+function stoppedCount(outcomes) {
+    return outcomes.filter(o => o.result === 'stopped').length;
+}
+function setOutputs(outcomes) {
+    const primary = primaryOutcome(outcomes);
+    setOutput('job-id', primary?.job.jobId ?? '');
+    setOutput('job-arn', primary?.job.jobArn ?? '');
+    setOutput('status', primary?.job.status ?? '');
+    setOutput('jobs', jobsOutput(outcomes));
+    setOutput('stopped-count', String(stoppedCount(outcomes)));
+}
+async function writeSummary(report) {
+    // core.summary writes to the file process.env names, so that is the variable to check.
+    if (!process.env.GITHUB_STEP_SUMMARY) {
+        core_debug(noSummaryFile());
+        return;
+    }
+    const { settings, outcomes, plans } = report;
+    const several = plans.length > 1 || (plans.length === 0 && settings.jobId === undefined);
+    const dryRun = settings.dryRun ? summaryWords.dryRun : '';
+    summary.addHeading(summaryWords.title(settings.dryRun, stoppedCount(outcomes)), 3);
+    if (several) {
+        const apps = new Set(plans.map(p => p.target.appId)).size;
+        summary.addRaw(`<p>${html(summaryWords.severalTargets(apps, plans.length, settings.region))}${dryRun}</p>`, true);
+    }
+    else {
+        const target = plans[0]?.target ?? outcomes[0]?.job ?? onlyBranch(settings);
+        summary.addRaw(`<p>App <code>${html(target.appId)}</code> in <code>${html(settings.region)}</code>, branch <a href="${consoleUrl(settings.region, target)}"><code>${html(target.branchName)}</code></a>${dryRun}</p>`, true);
+    }
+    if (outcomes.length === 0) {
+        summary.addRaw(`<p>${html(report.note ?? summaryWords.noJob)}</p>`, true);
+    }
+    else {
+        const headers = [...(several ? summaryWords.targetColumns : []), ...summaryWords.columns];
+        summary.addTable([
+            headers.map(data => ({ data, header: true })),
+            ...outcomes.map(o => {
+                const deployments = consoleUrl(settings.region, o.job);
+                return [
+                    ...(several
+                        ? [
+                            `<code>${html(o.job.appId)}</code>`,
+                            `<a href="${deployments}"><code>${html(o.job.branchName)}</code></a>`
+                        ]
+                        : []),
+                    `<a href="${deployments}">${html(o.job.jobId)}</a>`,
+                    html(o.result),
+                    html(statusChange(o)),
+                    o.job.commitId ? `<code>${html(o.job.commitId.slice(0, 7))}</code>` : '',
+                    html(firstLine(o.job.commitMessage ?? ''))
+                ];
+            })
+        ]);
+    }
+    if (report.waitedMs !== undefined)
+        summary.addRaw(`<p>${html(summaryWords.waited(report.waitedMs))}</p>`, true);
+    if (report.failures.length > 0) {
+        summary
+            .addRaw(`<p><strong>${html(summaryWords.failedHeading)}</strong></p>`, true)
+            .addList(report.failures.map(f => html(f.message)));
+    }
+    await summary.write();
+}
+/** The branch's deployments in the Amplify console (the console has no stable link to a single job). */
+function consoleUrl(region, branch) {
+    return html(`https://${region}.console.aws.amazon.com/amplify/apps/${branch.appId}/branches/${encodeURIComponent(branch.branchName)}/deployments`);
+}
+/** The step's one error: an ActionError's message, or the words for a bug. */
+function failStep(error) {
+    setFailed(error instanceof errors/* ActionError */.lZ ? error.message : unexpectedError(error));
+    if (!(error instanceof errors/* ActionError */.lZ) && error instanceof Error && error.stack)
+        core_debug(error.stack);
+}
+
 ;// CONCATENATED MODULE: ./src/stop.ts
 /**
  * Stopping jobs: StopJob, and when Amplify refuses because the job has already ended, one GetJob to
@@ -29647,36 +30175,29 @@ async function loadWorkflowEvent() {
  * Stops one job. `known` is the job as ListJobs showed it (discovery); without it (job-id) a successful
  * stop is exactly one request.
  */
-async function stopJob(amplify, jobId, known) {
+async function stopJob(amplify, branch, jobId, known) {
     const previousStatus = known?.status;
     try {
-        const job = await amplify.stopJob(jobId);
+        const job = await amplify.stopJob(branch, jobId);
         return { job: known ? { ...known, ...withoutEmpty(job) } : job, result: 'stopped', previousStatus };
     }
     catch (error) {
         if (!isRefusedStop(error))
             throw error;
-        return confirmRefusal(amplify, jobId, error, previousStatus);
-    }
-}
-/** StopJob was refused: the job may have ended (or begun stopping) meanwhile. Anything else is the refusal itself. */
-async function confirmRefusal(amplify, jobId, refusal, previousStatus) {
-    const job = await amplify.getJob(jobId);
-    switch ((0,src_jobs/* classifyStatus */.xo)(job.status)) {
-        case 'final':
-            return { job, result: 'already-ended', previousStatus };
-        case 'stopping':
-            return { job, result: 'already-stopping', previousStatus };
-        default:
-            throw refusal;
+        // StopJob was refused: the job may have ended (or begun stopping) meanwhile. Anything else is the refusal.
+        const job = await amplify.getJob(branch, jobId);
+        const result = (0,jobs/* resultFor */.T2)((0,jobs/* classifyStatus */.xo)(job.status));
+        if (result === 'would-stop')
+            throw error;
+        return { job, result, previousStatus };
     }
 }
 /**
  * Stops every job concurrently. A job that fails becomes a `failed` outcome, after the others were attempted;
- * the caller fails the step when any did.
+ * the step fails at the end when any did.
  */
 async function stopAll(amplify, jobs) {
-    const settled = await Promise.allSettled(jobs.map(job => stopJob(amplify, job.jobId, job)));
+    const settled = await Promise.allSettled(jobs.map(job => stopJob(amplify, job, job.jobId, job)));
     return settled.map((result, i) => result.status === 'fulfilled'
         ? result.value
         : { job: jobs[i], result: 'failed', previousStatus: jobs[i].status, error: messageOf(result.reason) });
@@ -29691,9 +30212,9 @@ function withoutEmpty(job) {
 
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
- * Wires the parts: settings -> jobs to act on -> stop -> (wait) -> report. Decides the exit in one place.
+ * Wires the parts: settings -> read (apps, branches, jobs) -> plan -> stop -> (wait) -> report -> exit.
+ * Every decision is the planner's (plan.ts) and every sentence the report's (report.ts, messages.ts).
  */
-
 
 
 
@@ -29708,145 +30229,109 @@ async function run(env = process.env) {
         const settings = await readSettings(env);
         const endpoint = amplifyEndpoint(settings.region, env);
         const proxy = await proxyRouteFor(endpoint);
-        info(`Amplify app ${settings.appId} in ${settings.region}, branch ${JSON.stringify(settings.branchName)}${branchOrigin(settings)}${proxy ? `, through the proxy ${proxy.via}` : ''}`);
-        amplify = createAmplify(settings, { env, agent: proxy?.agent });
-        const { outcomes: acted, nothingFound } = settings.jobId !== undefined
-            ? { outcomes: [await actOnJob(amplify, settings, settings.jobId)], nothingFound: undefined }
-            : await actOnBranch(amplify, settings);
-        const noJobFailure = nothingFound === undefined ? undefined : reportNothingFound(settings, nothingFound);
-        logOutcomes(acted, settings); // before any wait, so the log shows each stop as it happens
-        const { outcomes, waitedMs, waitFailure } = settings.wait && !settings.dryRun && acted.some(src_jobs/* needsWaiting */.l)
-            ? await waitForEndings(amplify, acted, settings)
-            : { outcomes: acted, waitedMs: undefined, waitFailure: undefined };
-        setOutputs(outcomes);
-        await writeSummary({ settings, outcomes, waitedMs, note: nothingFound });
-        const failed = outcomes.filter(o => o.result === 'failed');
-        if (failed.length === 1)
-            throw new errors/* ActionError */.l('stop-failed', failed[0].error ?? '');
-        if (failed.length > 1) {
-            throw new errors/* ActionError */.l('stop-failed', `${failed.length} jobs could not be stopped: ${failed.map(o => `job ${o.job.jobId}: ${o.error}`).join(' ')}`);
-        }
-        // Failures met on the way are raised only now, after the outputs and summary are written.
-        const laterFailure = noJobFailure ?? waitFailure;
-        if (laterFailure)
-            throw laterFailure;
+        logStart(settings, proxy?.via);
+        amplify = createAmplify(settings.region, { env, agent: proxy?.agent });
+        const acted = settings.jobId !== undefined
+            ? await actOnJob(amplify, settings, settings.jobId)
+            : await actOnApps(amplify, settings);
+        const nothing = nothingFound(settings, acted);
+        const note = nothing && nothingFoundNote(nothing);
+        if (note)
+            logNothingFound(note, settings);
+        const waited = await waitIfAsked(amplify, settings, acted.outcomes);
+        setOutputs(waited.outcomes);
+        await writeSummary({ ...acted, settings, outcomes: waited.outcomes, waitedMs: waited.waitedMs, note });
+        // Failures met on the way are raised only now, after every target was acted on and reported.
+        const failure = stepFailure(settings, acted.failures, note, waited);
+        if (failure)
+            throw failure;
     }
     catch (error) {
-        setFailed(error instanceof errors/* ActionError */.l
-            ? error.message
-            : `Unexpected error: ${error instanceof Error ? error.message : String(error)}. This is a bug in amplify-stop-job: please report it with this log (re-run with debug logging for the stack trace).`);
-        if (!(error instanceof errors/* ActionError */.l) && error instanceof Error && error.stack)
-            core_debug(error.stack);
+        failStep(error);
     }
     finally {
         amplify?.close();
     }
 }
-/** wait: poll until the jobs have ended, then log each ending. Loaded only when a run waits. */
-async function waitForEndings(amplify, acted, settings) {
-    const { waitUntilEnded, describeUnfinished } = await __nccwpck_require__.e(/* import() */ 910).then(__nccwpck_require__.bind(__nccwpck_require__, 910));
-    try {
-        const waited = await waitUntilEnded(amplify, acted, settings.waitTimeoutSeconds * 1000);
-        logEndings(acted, waited.outcomes, settings);
-        const waitFailure = waited.unfinished.length > 0
-            ? new errors/* ActionError */.l('wait-timeout', describeUnfinished(waited.unfinished, settings.waitTimeoutSeconds))
-            : undefined;
-        return { outcomes: waited.outcomes, waitedMs: waited.waitedMs, waitFailure };
-    }
-    catch (error) {
-        return { outcomes: acted, waitFailure: error };
-    }
-}
-function branchOrigin(settings) {
-    if (settings.branchSource === 'pull-request')
-        return ' (the pull request head branch)';
-    if (settings.branchSource === 'ref')
-        return ' (from GITHUB_REF)';
-    return '';
-}
 /** job-id given: stop that job, or, in a dry run, look at it and say what a stop would do. */
 async function actOnJob(amplify, settings, jobId) {
-    if (!settings.dryRun)
-        return stopJob(amplify, jobId);
-    const job = await amplify.getJob(jobId);
-    const kind = (0,src_jobs/* classifyStatus */.xo)(job.status);
-    return {
-        job,
-        previousStatus: job.status,
-        result: kind === 'final' ? 'already-ended' : kind === 'stopping' ? 'already-stopping' : 'would-stop'
-    };
-}
-/** No job-id: list the branch's jobs, choose, and stop the chosen ones concurrently. */
-async function actOnBranch(amplify, settings) {
-    let jobs;
+    const branch = onlyBranch(settings);
     try {
-        jobs = await amplify.listJobs();
+        const outcome = settings.dryRun
+            ? planJobById(await amplify.getJob(branch, jobId))
+            : await stopJob(amplify, branch, jobId);
+        logOutcomes([outcome], settings);
+        return { appsRead: 1, plans: [], outcomes: [outcome], failures: [] };
     }
     catch (error) {
-        if (error instanceof AmplifyRequestError &&
-            (error.missing === 'branch' || error.missing === 'app-or-branch')) {
-            const preview = PREVIEW_BRANCH.test(settings.branchName)
-                ? ' (Amplify deletes a preview branch when its pull request closes)'
-                : '';
-            return { outcomes: [], nothingFound: `${error.message} Nothing to stop${preview}.` };
+        const failure = failureOf(error, { ...branch, jobId }, settings.dryRun ? 'GetJob' : 'StopJob');
+        return { appsRead: 1, plans: [], outcomes: [], failures: [failure] };
+    }
+}
+/** No job-id: every app (listed, or this repository's), every branch asked for, all at once. */
+async function actOnApps(amplify, settings) {
+    let appIds;
+    if (settings.apps.kind === 'ids')
+        appIds = settings.apps.ids;
+    else {
+        try {
+            appIds = appsOfRepository(await amplify.listApps(), settings.apps.url).map(app => app.appId);
         }
-        throw error;
+        catch (error) {
+            return { appsRead: 0, plans: [], outcomes: [], failures: [failureOf(error, {}, 'ListApps')] };
+        }
     }
-    const plan = (0,src_jobs/* planDiscovery */.Y3)(jobs, settings);
-    for (const job of plan.unknownStatus) {
-        warning(`Job ${(0,src_text/* inertLine */.F)(job.jobId)} has the status ${JSON.stringify((0,src_text/* inertLine */.F)(job.status))}, which this version of the action does not know: left alone.`);
-    }
-    if ((0,src_jobs/* foundNothing */.Om)(plan)) {
-        const scope = settings.commitId ? ` building commit ${settings.commitId}` : '';
-        return {
-            outcomes: [],
-            nothingFound: `No job${scope} is in progress on branch ${JSON.stringify(settings.branchName)} of app ${settings.appId} (${jobs.length} job${jobs.length === 1 ? '' : 's'} listed).`
-        };
-    }
-    if (plan.kept && plan.toStop.length === 0 && plan.alreadyStopping.length === 0) {
-        info(`Only job ${(0,src_text/* inertLine */.F)(plan.kept.jobId)}, the newest, is in progress: no superseded build to stop.`);
-    }
-    const stopping = plan.alreadyStopping.map(job => ({
-        job,
-        result: 'already-stopping',
-        previousStatus: job.status
-    }));
-    const kept = plan.kept
-        ? [{ job: plan.kept, result: 'kept', previousStatus: plan.kept.status }]
-        : [];
-    const acted = settings.dryRun
-        ? plan.toStop.map(job => ({ job, result: 'would-stop', previousStatus: job.status }))
-        : await stopAll(amplify, plan.toStop);
-    return { outcomes: (0,src_jobs/* newestOutcomesFirst */.kx)([...acted, ...stopping, ...kept]) };
+    const perApp = await Promise.all(appIds.map(appId => actOnApp(amplify, settings, appId)));
+    return { ...joined(perApp), appsRead: appIds.length };
 }
-/** Amplify's branches for pull-request previews: pr-<number>. */
-const PREVIEW_BRANCH = /^pr-[0-9]+$/;
-/** Discovery found nothing: a warning, an info line, or (returned, to raise after the outputs) a failure. */
-function reportNothingFound(settings, message) {
-    if (settings.ifNoJob === 'fail')
-        return new errors/* ActionError */.l('no-job', `${message} Failing because if-no-job is fail.`);
-    if (settings.ifNoJob === 'warn')
-        warning(message);
-    else
-        info(message);
-    return undefined;
+async function actOnApp(amplify, settings, appId) {
+    let names;
+    if (settings.branches.kind === 'names')
+        names = settings.branches.names;
+    else {
+        try {
+            names = orderBranches(await amplify.listBranches(appId));
+        }
+        catch (error) {
+            return { appsRead: 1, plans: [], outcomes: [], failures: [failureOf(error, { appId }, 'ListBranches')] };
+        }
+    }
+    return joined(await Promise.all(names.map(branchName => actOnBranch(amplify, settings, { appId, branchName }))));
 }
-
-
-/***/ }),
-
-/***/ 8992:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   F: () => (/* binding */ inertLine)
-/* harmony export */ });
-// C0 and C1 controls, DEL, and the Unicode line and paragraph separators: all could end or rewrite a line.
-// eslint-disable-next-line no-control-regex
-const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
-/** Untrusted text as part of one log line: no control characters, so it can never start a line of its own. */
-function inertLine(text) {
-    return text.replace(LINE_BREAKING, ' ');
+/** One branch: list its jobs, plan, and stop what the plan says, as soon as its list has arrived. */
+async function actOnBranch(amplify, settings, branch) {
+    const reading = await amplify.listJobs(branch).then(jobs => ({ jobs }), (error) => ({ error }));
+    const plan = planBranch(branch, reading, settings, Date.now());
+    logBranchPlan(plan, settings, coversSeveral(settings));
+    const stopped = await stopAll(amplify, plan.toStop);
+    const outcomes = (0,jobs/* newestOutcomesFirst */.kx)([...stopped, ...plan.decided]);
+    logOutcomes(outcomes, settings);
+    const failures = [...(plan.failure ? [plan.failure] : []), ...stopFailures(stopped)];
+    return { appsRead: 1, plans: [plan], outcomes, failures };
+}
+/** Results in order: app by app, branch by branch. */
+function joined(parts) {
+    return {
+        appsRead: parts.length,
+        plans: parts.flatMap(p => p.plans),
+        outcomes: parts.flatMap(p => p.outcomes),
+        failures: parts.flatMap(p => p.failures)
+    };
+}
+/** wait: poll until the jobs have ended. wait.ts is loaded only when a run waits. */
+async function waitIfAsked(amplify, settings, outcomes) {
+    if (!shouldWait(settings, outcomes))
+        return { outcomes, unfinished: [] };
+    const { waitUntilEnded } = await __nccwpck_require__.e(/* import() */ 910).then(__nccwpck_require__.bind(__nccwpck_require__, 910));
+    try {
+        return await waitUntilEnded(amplify, outcomes, {
+            timeoutMs: settings.waitTimeoutSeconds * 1000,
+            progress: waitProgress(settings)
+        });
+    }
+    catch (error) {
+        return { outcomes, unfinished: [], error };
+    }
 }
 
 

@@ -1,34 +1,34 @@
 /**
- * The one door to Amplify: builds the client (region, timeouts, retries, proxy) and turns the SDK's
- * errors into ActionErrors that say what to do. No other module imports the SDK.
+ * The one door to Amplify: builds the client (region, timeouts, retries, proxy, a bound on requests in
+ * flight) and turns the SDK's errors into ActionErrors that say what to do. No other module imports the SDK.
  */
 import {
   AmplifyClient,
   GetJobCommand,
   StopJobCommand,
+  paginateListApps,
+  paginateListBranches,
   paginateListJobs,
   type JobSummary
 } from '@aws-sdk/client-amplify'
 import type { Agent } from 'node:http'
-import { ActionError } from './errors.js'
-import type { Job } from './jobs.js'
-
-/** Where a request was aimed, for error messages and IAM resource ARNs. */
-export interface Target {
-  region: string
-  appId: string
-  branchName: string
-}
-
-export type Operation = 'ListJobs' | 'StopJob' | 'GetJob'
+import { AmplifyRequestError, type ErrorKind, type Missing, type Operation } from './errors.js'
+import type { BranchRef, Job } from './jobs.js'
+import { failureMessages as say, type RequestSubject } from './messages.js'
+import type { App } from './plan.js'
+import { redactedServiceMessage } from './text.js'
 
 export interface Amplify {
+  /** Every app in the region, reading every page. */
+  listApps(): Promise<App[]>
+  /** Every branch name of the app, reading every page. */
+  listBranches(appId: string): Promise<string[]>
   /** Every job of the branch, reading every page. */
-  listJobs(): Promise<Job[]>
+  listJobs(branch: BranchRef): Promise<Job[]>
   /** Asks Amplify to stop the job; resolves with the summary StopJob returned. */
-  stopJob(jobId: string): Promise<Job>
+  stopJob(branch: BranchRef, jobId: string): Promise<Job>
   /** `signal` abandons the request, retries included, when it aborts. */
-  getJob(jobId: string, signal?: AbortSignal): Promise<Job>
+  getJob(branch: BranchRef, jobId: string, signal?: AbortSignal): Promise<Job>
   /** Frees sockets so the process can exit at once. */
   close(): void
 }
@@ -37,7 +37,9 @@ export interface Amplify {
 const CONNECTION_TIMEOUT_MS = 5_000
 const REQUEST_TIMEOUT_MS = 10_000
 const DEFAULT_MAX_ATTEMPTS = 5
-const PAGE_SIZE = 50 // ListJobs' largest page
+const PAGE_SIZE = 50 // the largest page every list operation takes
+/** A sweep of hundreds of branches must not make its own throttling storm: at most this many requests at once. */
+export const MAX_IN_FLIGHT = 8
 
 export interface ClientOptions {
   /** An agent that sends requests through a proxy. */
@@ -46,9 +48,9 @@ export interface ClientOptions {
   env: NodeJS.ProcessEnv
 }
 
-export function createAmplify(target: Target, options: ClientOptions): Amplify {
+export function createAmplify(region: string, options: ClientOptions): Amplify {
   const client = new AmplifyClient({
-    region: target.region,
+    region,
     maxAttempts: options.env.AWS_MAX_ATTEMPTS ? undefined : DEFAULT_MAX_ATTEMPTS,
     requestHandler: {
       connectionTimeout: CONNECTION_TIMEOUT_MS,
@@ -57,65 +59,101 @@ export function createAmplify(target: Target, options: ClientOptions): Amplify {
       ...(options.agent ? { httpAgent: options.agent, httpsAgent: options.agent } : {})
     }
   })
-  const where = { appId: target.appId, branchName: target.branchName }
+  // Every command, paginated ones included, waits for a slot before the SDK sends it; its retries keep the slot.
+  const slots = new Slots(MAX_IN_FLIGHT)
+  client.middlewareStack.add(next => async args => slots.run(() => next(args)), {
+    step: 'initialize',
+    name: 'amplifyStopJobInFlightBound'
+  })
+  const paging = { client, pageSize: PAGE_SIZE }
+
+  /** Runs one request; a failure becomes an AmplifyRequestError that says what to do. */
+  async function request<T>(
+    operation: Operation,
+    subject: RequestSubject,
+    send: () => Promise<T>
+  ): Promise<T> {
+    try {
+      return await send()
+    } catch (error) {
+      throw describeFailure(error, operation, subject)
+    }
+  }
 
   return {
-    async listJobs() {
-      const jobs: Job[] = []
-      try {
-        for await (const page of paginateListJobs({ client, pageSize: PAGE_SIZE }, where)) {
-          for (const summary of page.jobSummaries ?? []) jobs.push(toJob(summary))
+    listApps: () =>
+      request('ListApps', { region }, async () => {
+        const apps: App[] = []
+        for await (const page of paginateListApps(paging, {})) {
+          for (const app of page.apps ?? [])
+            apps.push({ appId: app.appId ?? '', name: app.name ?? '', repository: app.repository ?? '' })
         }
-      } catch (error) {
-        throw describeFailure(error, 'ListJobs', target)
-      }
-      return jobs
-    },
-    async stopJob(jobId) {
-      try {
-        const { jobSummary } = await client.send(new StopJobCommand({ ...where, jobId }))
-        return toJob(jobSummary, jobId)
-      } catch (error) {
-        throw describeFailure(error, 'StopJob', target, jobId)
-      }
-    },
-    async getJob(jobId, signal) {
-      try {
-        const { job } = await client.send(new GetJobCommand({ ...where, jobId }), { abortSignal: signal })
-        return toJob(job?.summary, jobId)
-      } catch (error) {
-        throw describeFailure(error, 'GetJob', target, jobId)
-      }
-    },
+        return apps
+      }),
+    listBranches: appId =>
+      request('ListBranches', { region, appId }, async () => {
+        const names: string[] = []
+        for await (const page of paginateListBranches(paging, { appId })) {
+          for (const branch of page.branches ?? []) if (branch.branchName) names.push(branch.branchName)
+        }
+        return names
+      }),
+    listJobs: ({ appId, branchName }) =>
+      request('ListJobs', { region, appId, branchName }, async () => {
+        const jobs: Job[] = []
+        const branch = { appId, branchName }
+        for await (const page of paginateListJobs(paging, branch)) {
+          for (const summary of page.jobSummaries ?? []) jobs.push(toJob(summary, branch))
+        }
+        return jobs
+      }),
+    stopJob: ({ appId, branchName }, jobId) =>
+      request('StopJob', { region, appId, branchName, jobId }, async () => {
+        const { jobSummary } = await client.send(new StopJobCommand({ appId, branchName, jobId }))
+        return toJob(jobSummary, { appId, branchName }, jobId)
+      }),
+    getJob: ({ appId, branchName }, jobId, signal) =>
+      request('GetJob', { region, appId, branchName, jobId }, async () => {
+        const input = { appId, branchName, jobId }
+        const { job } = await client.send(new GetJobCommand(input), { abortSignal: signal })
+        return toJob(job?.summary, { appId, branchName }, jobId)
+      }),
     close() {
       client.destroy()
     }
   }
 }
 
-function toJob(summary: JobSummary | undefined, jobId = ''): Job {
+/** A counting semaphore: at most `size` tasks run at once; the others wait their turn in order. */
+class Slots {
+  private free: number
+  private readonly waiting: (() => void)[] = []
+  constructor(size: number) {
+    this.free = size
+  }
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--
+    else await new Promise<void>(resolve => this.waiting.push(resolve))
+    try {
+      return await task()
+    } finally {
+      const next = this.waiting.shift()
+      if (next) next()
+      else this.free++
+    }
+  }
+}
+
+function toJob(summary: JobSummary | undefined, branch: BranchRef, jobId = ''): Job {
   return {
+    appId: branch.appId,
+    branchName: branch.branchName,
     jobId: summary?.jobId ?? jobId,
     jobArn: summary?.jobArn ?? '',
     status: summary?.status ?? 'UNKNOWN',
     commitId: summary?.commitId,
-    commitMessage: summary?.commitMessage
-  }
-}
-
-/** A failed request, kept with what the service said, so callers can decide (e.g. "already ended"). */
-export class AmplifyRequestError extends ActionError {
-  constructor(
-    kind: ActionError['kind'],
-    message: string,
-    readonly operation: Operation,
-    /** The service's exception name, e.g. BadRequestException; undefined for network failures. */
-    readonly errorName: string | undefined,
-    /** Which resource a NotFoundException named, when the service said. */
-    readonly missing?: 'app' | 'branch' | 'job' | 'app-or-branch'
-  ) {
-    super(kind, message)
-    this.name = 'AmplifyRequestError'
+    commitMessage: summary?.commitMessage,
+    startTime: summary?.startTime?.getTime()
   }
 }
 
@@ -146,109 +184,78 @@ const NETWORK_CODES = new Set([
   'ENETUNREACH'
 ])
 
-/** Translates an SDK failure into a message that says what failed and what to do. */
+/** Translates an SDK failure into an error whose message says what failed and what to do. */
 export function describeFailure(
   error: unknown,
   operation: Operation,
-  target: Target,
-  jobId?: string
+  subject: RequestSubject
 ): AmplifyRequestError {
   const e = (error ?? {}) as SdkErrorShape
   const name = e.name ?? 'Error'
-  const said = oneLine(e.message ?? String(error))
-  const attempts = e.$metadata?.attempts
-  const afterAttempts = attempts && attempts > 1 ? ` after ${attempts} attempts` : ''
-  const subject = jobId
-    ? `job ${jobId} on branch ${JSON.stringify(target.branchName)}`
-    : `branch ${JSON.stringify(target.branchName)}`
-  const make = (kind: ActionError['kind'], message: string, missing?: AmplifyRequestError['missing']) =>
+  const said = redactedServiceMessage(e.message ?? String(error))
+  const attempts = say.afterAttempts(e.$metadata?.attempts)
+  const make = (kind: ErrorKind, message: string, missing?: Missing) =>
     new AmplifyRequestError(kind, message, operation, e.$metadata ? name : undefined, missing)
 
   switch (name) {
     case 'AccessDeniedException':
     case 'UnauthorizedException': {
-      const arn = resourceArnFrom(said) ?? resourceArn(operation, target)
-      return make(
-        'permission',
-        `Amplify ${operation} for ${subject} was denied (${name}: ${said}). Allow amplify:${operation} on ${arn} in the policy of the role this step uses.`
-      )
+      const resource = resourceArnFrom(said) ?? resourceArn(operation, subject)
+      return make('permission', say.denied(operation, subject, name, said, resource))
     }
     case 'ExpiredTokenException':
     case 'ExpiredToken':
-      return make(
-        'credentials',
-        `The AWS credentials expired before Amplify ${operation} for ${subject} (${name}: ${said}). For a long wait, give configure-aws-credentials a role-duration-seconds longer than wait-timeout.`
-      )
+      return make('credentials', say.expired(operation, subject, name, said))
     case 'InvalidSignatureException':
     case 'SignatureDoesNotMatch':
     case 'UnrecognizedClientException':
     case 'InvalidClientTokenId':
-      return make(
-        'credentials',
-        `Amplify ${operation} refused the AWS credentials (${name}: ${said}). Check that aws-actions/configure-aws-credentials ran before this step, for the account and region ${target.region} of the app.`
-      )
+      return make('credentials', say.refusedCredentials(operation, subject, name, said))
     case 'CredentialsProviderError':
-      return make(
-        'credentials',
-        `No AWS credentials were found (${said}). Add aws-actions/configure-aws-credentials (with OIDC: permissions id-token: write) before this step.`
-      )
+      return make('credentials', say.noCredentials(said))
     case 'NotFoundException':
     case 'ResourceNotFoundException': {
-      const missing = whichIsMissing(said, operation, target, jobId)
+      const missing = whichIsMissing(said, operation, subject)
       const what = {
-        app: `App ${target.appId} was not found in ${target.region}: check app-id and aws-region.`,
-        branch: `Branch ${JSON.stringify(target.branchName)} was not found in app ${target.appId}: check branch-name (a pull request's preview branch is named pr-<number>).`,
-        job: `Job ${jobId} was not found on branch ${JSON.stringify(target.branchName)} of app ${target.appId}: check job-id.`,
-        'app-or-branch': `App ${target.appId} or its branch ${JSON.stringify(target.branchName)} was not found in ${target.region}: check app-id, branch-name and aws-region.`
-      }[missing]
-      return make('not-found', `${what} (Amplify ${operation}: ${said})`, missing)
+        app: say.appNotFound,
+        branch: say.branchNotFound,
+        job: say.jobNotFound,
+        'app-or-branch': say.appOrBranchNotFound
+      }[missing](subject)
+      return make('not-found', say.notFound(what, operation, said), missing)
     }
     case 'LimitExceededException':
     case 'ThrottlingException':
     case 'TooManyRequestsException':
-      return make(
-        'throttled',
-        `Amplify kept throttling ${operation} for ${subject}${afterAttempts} (${name}). Wait and re-run the job, or run fewer Amplify calls at once (AWS_MAX_ATTEMPTS raises the retries).`
-      )
+      return make('throttled', say.throttled(operation, subject, name, attempts))
     case 'BadRequestException':
-      return make('service', `Amplify refused ${operation} for ${subject} (BadRequestException: ${said}).`)
+      return make('service', say.badRequest(operation, subject, said))
     case 'TimeoutError':
     case 'AbortError': // a wait's poll given only the time left before wait-timeout
-      return make(
-        'network',
-        `Amplify did not answer ${operation} for ${subject} in time${afterAttempts}. Check the runner's network or proxy (HTTPS_PROXY, NO_PROXY) and re-run.`
-      )
+      return make('network', say.timedOut(operation, subject, attempts))
   }
   if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
-    return make(
-      'service',
-      `Amplify failed ${operation} for ${subject}${afterAttempts} (${name}: ${said}). This is on Amplify's side: re-run the job later.`
-    )
+    return make('service', say.serverFault(operation, subject, name, said, attempts))
   }
   if (e.code && NETWORK_CODES.has(e.code)) {
-    return make(
-      'network',
-      `Could not reach Amplify for ${operation}${afterAttempts} (${e.code}: ${said}). Check the runner's network or proxy (HTTPS_PROXY, NO_PROXY) and AWS_ENDPOINT_URL_AMPLIFY if set.`
-    )
+    return make('network', say.unreachable(operation, e.code, said, attempts))
   }
-  return make('service', `Amplify ${operation} for ${subject} failed (${name}: ${said}).`)
+  return make('service', say.other(operation, subject, name, said))
 }
 
 /**
  * Amplify's NotFound messages name the missing resource ("Branch not found: main"). The names and ids the
  * request carried are taken out first, so a branch called feature/job-board is not read as a missing job.
- * When the message names none: ListJobs could mean the app or the branch; a job request, the job.
+ * When the message names none: ListJobs could mean the app or the branch; a job request, the job; a
+ * ListBranches, the app.
  */
-function whichIsMissing(
-  message: string,
-  operation: Operation,
-  target: Target,
-  jobId?: string
-): NonNullable<AmplifyRequestError['missing']> {
+function whichIsMissing(message: string, operation: Operation, subject: RequestSubject): Missing {
+  if (operation === 'ListBranches' || operation === 'ListApps') return 'app'
   let text = message
-  for (const name of [target.branchName, target.appId, jobId]) if (name) text = text.split(name).join(' ')
+  for (const name of [subject.branchName, subject.appId, subject.jobId])
+    if (name) text = text.split(name).join(' ')
   text = text.toLowerCase()
-  const aboutJob = operation !== 'ListJobs' && jobId !== undefined
+  const aboutJob = operation !== 'ListJobs' && subject.jobId !== undefined
   if (aboutJob && /\bjob\b/.test(text)) return 'job'
   if (/\bbranch\b/.test(text)) return 'branch'
   if (/\bapp\b/.test(text)) return 'app'
@@ -260,9 +267,15 @@ function resourceArnFrom(message: string): string | undefined {
   return /\bon resource: (arn:[^\s]+)/.exec(message)?.[1]
 }
 
-/** The resource an operation is authorized against (Service Authorization Reference), with the account left open. */
-export function resourceArn(operation: Operation, target: Target): string {
-  const branch = `arn:${partitionOf(target.region)}:amplify:${target.region}:<account-id>:apps/${target.appId}/branches/${target.branchName}`
+/**
+ * The resource an operation is authorized against (Service Authorization Reference), with the account left
+ * open. ListApps names no resource: it needs `*`.
+ */
+export function resourceArn(operation: Operation, subject: RequestSubject): string {
+  if (operation === 'ListApps') return '*'
+  const app = `arn:${partitionOf(subject.region)}:amplify:${subject.region}:<account-id>:apps/${subject.appId}`
+  if (operation === 'ListBranches') return app
+  const branch = `${app}/branches/${subject.branchName}`
   return operation === 'ListJobs' ? branch : `${branch}/jobs/*`
 }
 
@@ -270,20 +283,4 @@ function partitionOf(region: string): string {
   if (region.startsWith('cn-')) return 'aws-cn'
   if (region.startsWith('us-gov-')) return 'aws-us-gov'
   return 'aws'
-}
-
-/**
- * A service message as one inert line: white space, control characters (NUL, ESC sequences, C1 such as
- * NEL) and DEL become one space. An Authorization header, signature or session token the message echoes
- * is left out: AWS's IncompleteSignatureException quotes the request's whole Authorization header.
- */
-function oneLine(text: string): string {
-  return text
-    .replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ') // eslint-disable-line no-control-regex
-    .replace(
-      /\b(Authorization\s*[=:]\s*)AWS4-HMAC-SHA256\b(?:[ ,]+(?:Credential|SignedHeaders|Signature)=[^\s,]*)*/gi,
-      '$1[redacted]'
-    )
-    .replace(/\b(Signature|X-Amz-Signature|X-Amz-Security-Token)=[^\s,;&]+/gi, '$1=[redacted]')
-    .trim()
 }

@@ -13,6 +13,7 @@ export type ErrorKind =
   | 'network' // Amplify could not be reached or did not answer in time
   | 'no-job' // discovery found nothing and if-no-job is `fail`
   | 'stop-failed' // one or more stops failed; the message lists them
+  | 'several-failed' // requests for several apps, branches or jobs failed; the message lists each
   | 'wait-timeout' // wait-timeout passed before every job ended
 
 export class ActionError extends Error {
@@ -33,5 +34,26 @@ export class InputError extends ActionError {
   ) {
     super('input', message)
     this.name = 'InputError'
+  }
+}
+
+/** The Amplify operations the action sends. */
+export type Operation = 'ListApps' | 'ListBranches' | 'ListJobs' | 'StopJob' | 'GetJob'
+
+/** Which resource a NotFoundException named, when the service said. */
+export type Missing = 'app' | 'branch' | 'job' | 'app-or-branch'
+
+/** A failed Amplify request, kept with what the service said, so the planner can decide what it means. */
+export class AmplifyRequestError extends ActionError {
+  constructor(
+    kind: ErrorKind,
+    message: string,
+    readonly operation: Operation,
+    /** The service's exception name, e.g. BadRequestException; undefined for network failures. */
+    readonly errorName: string | undefined,
+    readonly missing?: Missing
+  ) {
+    super(kind, message)
+    this.name = 'AmplifyRequestError'
   }
 }

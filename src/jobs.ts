@@ -1,15 +1,23 @@
 /**
- * Pure decisions about jobs: what a status means, which discovered jobs to act on, and in what order.
- * No I/O here, so every rule is testable with plain values.
+ * The action's vocabulary for jobs: what a job is, what its status means, how jobs are ordered, and what
+ * acting on one came to. Pure: no I/O.
  */
 
-/** A job as the action sees it: the fields of Amplify's JobSummary that it uses. */
-export interface Job {
+/** One Amplify branch: where jobs live. */
+export interface BranchRef {
+  appId: string
+  branchName: string
+}
+
+/** A job as the action sees it: the fields of Amplify's JobSummary that it uses, and where it runs. */
+export interface Job extends BranchRef {
   jobId: string
   jobArn: string
   status: string
   commitId?: string
   commitMessage?: string
+  /** When the job started, in ms since the epoch; absent when Amplify did not say. */
+  startTime?: number
 }
 
 export type StatusClass = 'in-progress' | 'stopping' | 'final' | 'unknown'
@@ -29,61 +37,18 @@ export function isFinal(status: string): boolean {
   return classifyStatus(status) === 'final'
 }
 
-/** Orders job ids numerically; ids are digit strings of any length, so compare without Number(). */
-export function compareJobIds(a: string, b: string): number {
-  const x = a.replace(/^0+(?=.)/, '')
-  const y = b.replace(/^0+(?=.)/, '')
-  if (x.length !== y.length) return x.length - y.length
-  return x < y ? -1 : x > y ? 1 : 0
-}
-
-export function newestFirst(jobs: readonly Job[]): Job[] {
-  return [...jobs].sort((a, b) => compareJobIds(b.jobId, a.jobId))
-}
-
-export interface Selection {
-  /** Discovery only: keep the newest in-progress job running. */
-  keepNewest: boolean
-  /** Discovery only: a lower-case commit SHA or prefix. */
-  commitId?: string
-}
-
-/** What discovery decided, newest first in every list. */
-export interface DiscoveryPlan {
-  /** In progress and selected: send StopJob. */
-  toStop: Job[]
-  /** Already CANCELLING: reported, never stopped again. */
-  alreadyStopping: Job[]
-  /** The newest in-progress job, left running by keep-newest. */
-  kept?: Job
-  /** Not final, but a status this version does not know: left alone and reported. */
-  unknownStatus: Job[]
-}
-
-export function planDiscovery(jobs: readonly Job[], selection: Selection): DiscoveryPlan {
-  const matching = newestFirst(jobs).filter(job => matchesCommit(job, selection.commitId))
-  const inProgress = matching.filter(job => classifyStatus(job.status) === 'in-progress')
-  const kept = selection.keepNewest ? inProgress[0] : undefined
-  return {
-    toStop: kept ? inProgress.slice(1) : inProgress,
-    alreadyStopping: matching.filter(job => classifyStatus(job.status) === 'stopping'),
-    kept,
-    unknownStatus: matching.filter(job => classifyStatus(job.status) === 'unknown')
-  }
-}
-
-/** True when the plan has nothing that counts as found: the if-no-job case. A kept job alone is not that case. */
-export function foundNothing(plan: DiscoveryPlan): boolean {
-  return plan.toStop.length === 0 && plan.alreadyStopping.length === 0 && plan.kept === undefined
-}
-
-function matchesCommit(job: Job, commitPrefix: string | undefined): boolean {
-  if (commitPrefix === undefined) return true
-  return (job.commitId ?? '').toLowerCase().startsWith(commitPrefix)
-}
-
 /** The result of acting (or deciding not to act) on one job; `jobs` output items are made from these. */
 export type JobResult = 'stopped' | 'already-ended' | 'already-stopping' | 'would-stop' | 'kept' | 'failed'
+
+/**
+ * What a stop of a job in this status comes to, before it is sent: the one mapping from status to result.
+ * A job of a status this version does not know is sent StopJob like one in progress (Amplify decides).
+ */
+export function resultFor(statusClass: StatusClass): 'already-ended' | 'already-stopping' | 'would-stop' {
+  if (statusClass === 'final') return 'already-ended'
+  if (statusClass === 'stopping') return 'already-stopping'
+  return 'would-stop'
+}
 
 export interface JobOutcome {
   job: Job
@@ -101,9 +66,16 @@ export function needsWaiting(outcome: JobOutcome): boolean {
   )
 }
 
-/** The job the single-value outputs describe: the newest one acted on (a kept job was not acted on). */
-export function primaryOutcome(outcomes: readonly JobOutcome[]): JobOutcome | undefined {
-  return newestOutcomesFirst(outcomes.filter(o => o.result !== 'kept'))[0]
+/** Orders job ids numerically; ids are digit strings of any length, so compare without Number(). */
+export function compareJobIds(a: string, b: string): number {
+  const x = a.replace(/^0+(?=.)/, '')
+  const y = b.replace(/^0+(?=.)/, '')
+  if (x.length !== y.length) return x.length - y.length
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+export function newestFirst(jobs: readonly Job[]): Job[] {
+  return [...jobs].sort((a, b) => compareJobIds(b.jobId, a.jobId))
 }
 
 export function newestOutcomesFirst(outcomes: readonly JobOutcome[]): JobOutcome[] {

@@ -1,21 +1,35 @@
 /**
- * Wires the parts: settings -> jobs to act on -> stop -> (wait) -> report. Decides the exit in one place.
+ * Wires the parts: settings -> read (apps, branches, jobs) -> plan -> stop -> (wait) -> report -> exit.
+ * Every decision is the planner's (plan.ts) and every sentence the report's (report.ts, messages.ts).
  */
-import * as core from '@actions/core'
-import { createAmplify, AmplifyRequestError, type Amplify } from './amplify.js'
-import { ActionError } from './errors.js'
+import { createAmplify, type Amplify } from './amplify.js'
+import { nothingFoundNote } from './messages.js'
 import {
-  classifyStatus,
-  foundNothing,
-  needsWaiting,
-  newestOutcomesFirst,
-  planDiscovery,
-  type JobOutcome
-} from './jobs.js'
+  appsOfRepository,
+  failureOf,
+  nothingFound,
+  orderBranches,
+  planBranch,
+  planJobById,
+  shouldWait,
+  stepFailure,
+  stopFailures,
+  type Acted,
+  type WaitEnd
+} from './plan.js'
+import { newestOutcomesFirst, type BranchRef, type JobOutcome } from './jobs.js'
 import { amplifyEndpoint, proxyRouteFor } from './proxy.js'
-import { logEndings, logOutcomes, setOutputs, writeSummary } from './report.js'
-import { readSettings, type Settings } from './settings.js'
-import { inertLine } from './text.js'
+import {
+  failStep,
+  logBranchPlan,
+  logNothingFound,
+  logOutcomes,
+  logStart,
+  setOutputs,
+  waitProgress,
+  writeSummary
+} from './report.js'
+import { coversSeveral, onlyBranch, readSettings, type Settings } from './settings.js'
 import { stopAll, stopJob } from './stop.js'
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -24,152 +38,115 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const settings = await readSettings(env)
     const endpoint = amplifyEndpoint(settings.region, env)
     const proxy = await proxyRouteFor(endpoint)
-    core.info(
-      `Amplify app ${settings.appId} in ${settings.region}, branch ${JSON.stringify(settings.branchName)}${branchOrigin(settings)}${proxy ? `, through the proxy ${proxy.via}` : ''}`
-    )
-    amplify = createAmplify(settings, { env, agent: proxy?.agent })
+    logStart(settings, proxy?.via)
+    amplify = createAmplify(settings.region, { env, agent: proxy?.agent })
 
-    const { outcomes: acted, nothingFound } =
+    const acted =
       settings.jobId !== undefined
-        ? { outcomes: [await actOnJob(amplify, settings, settings.jobId)], nothingFound: undefined }
-        : await actOnBranch(amplify, settings)
-    const noJobFailure = nothingFound === undefined ? undefined : reportNothingFound(settings, nothingFound)
-    logOutcomes(acted, settings) // before any wait, so the log shows each stop as it happens
-    const { outcomes, waitedMs, waitFailure } =
-      settings.wait && !settings.dryRun && acted.some(needsWaiting)
-        ? await waitForEndings(amplify, acted, settings)
-        : { outcomes: acted, waitedMs: undefined, waitFailure: undefined }
+        ? await actOnJob(amplify, settings, settings.jobId)
+        : await actOnApps(amplify, settings)
+    const nothing = nothingFound(settings, acted)
+    const note = nothing && nothingFoundNote(nothing)
+    if (note) logNothingFound(note, settings)
+    const waited = await waitIfAsked(amplify, settings, acted.outcomes)
 
-    setOutputs(outcomes)
-    await writeSummary({ settings, outcomes, waitedMs, note: nothingFound })
-
-    const failed = outcomes.filter(o => o.result === 'failed')
-    if (failed.length === 1) throw new ActionError('stop-failed', failed[0].error ?? '')
-    if (failed.length > 1) {
-      throw new ActionError(
-        'stop-failed',
-        `${failed.length} jobs could not be stopped: ${failed.map(o => `job ${o.job.jobId}: ${o.error}`).join(' ')}`
-      )
-    }
-    // Failures met on the way are raised only now, after the outputs and summary are written.
-    const laterFailure = noJobFailure ?? waitFailure
-    if (laterFailure) throw laterFailure
+    setOutputs(waited.outcomes)
+    await writeSummary({ ...acted, settings, outcomes: waited.outcomes, waitedMs: waited.waitedMs, note })
+    // Failures met on the way are raised only now, after every target was acted on and reported.
+    const failure = stepFailure(settings, acted.failures, note, waited)
+    if (failure) throw failure
   } catch (error) {
-    core.setFailed(
-      error instanceof ActionError
-        ? error.message
-        : `Unexpected error: ${error instanceof Error ? error.message : String(error)}. This is a bug in amplify-stop-job: please report it with this log (re-run with debug logging for the stack trace).`
-    )
-    if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack)
+    failStep(error)
   } finally {
     amplify?.close()
   }
 }
 
-interface Waited {
+/** job-id given: stop that job, or, in a dry run, look at it and say what a stop would do. */
+async function actOnJob(amplify: Amplify, settings: Settings, jobId: string): Promise<Acted> {
+  const branch = onlyBranch(settings)
+  try {
+    const outcome = settings.dryRun
+      ? planJobById(await amplify.getJob(branch, jobId))
+      : await stopJob(amplify, branch, jobId)
+    logOutcomes([outcome], settings)
+    return { appsRead: 1, plans: [], outcomes: [outcome], failures: [] }
+  } catch (error) {
+    const failure = failureOf(error, { ...branch, jobId }, settings.dryRun ? 'GetJob' : 'StopJob')
+    return { appsRead: 1, plans: [], outcomes: [], failures: [failure] }
+  }
+}
+
+/** No job-id: every app (listed, or this repository's), every branch asked for, all at once. */
+async function actOnApps(amplify: Amplify, settings: Settings): Promise<Acted> {
+  let appIds: string[]
+  if (settings.apps.kind === 'ids') appIds = settings.apps.ids
+  else {
+    try {
+      appIds = appsOfRepository(await amplify.listApps(), settings.apps.url).map(app => app.appId)
+    } catch (error) {
+      return { appsRead: 0, plans: [], outcomes: [], failures: [failureOf(error, {}, 'ListApps')] }
+    }
+  }
+  const perApp = await Promise.all(appIds.map(appId => actOnApp(amplify, settings, appId)))
+  return { ...joined(perApp), appsRead: appIds.length }
+}
+
+async function actOnApp(amplify: Amplify, settings: Settings, appId: string): Promise<Acted> {
+  let names: string[]
+  if (settings.branches.kind === 'names') names = settings.branches.names
+  else {
+    try {
+      names = orderBranches(await amplify.listBranches(appId))
+    } catch (error) {
+      return { appsRead: 1, plans: [], outcomes: [], failures: [failureOf(error, { appId }, 'ListBranches')] }
+    }
+  }
+  return joined(
+    await Promise.all(names.map(branchName => actOnBranch(amplify, settings, { appId, branchName })))
+  )
+}
+
+/** One branch: list its jobs, plan, and stop what the plan says, as soon as its list has arrived. */
+async function actOnBranch(amplify: Amplify, settings: Settings, branch: BranchRef): Promise<Acted> {
+  const reading = await amplify.listJobs(branch).then(
+    jobs => ({ jobs }),
+    (error: unknown) => ({ error })
+  )
+  const plan = planBranch(branch, reading, settings, Date.now())
+  logBranchPlan(plan, settings, coversSeveral(settings))
+  const stopped = await stopAll(amplify, plan.toStop)
+  const outcomes = newestOutcomesFirst([...stopped, ...plan.decided])
+  logOutcomes(outcomes, settings)
+  const failures = [...(plan.failure ? [plan.failure] : []), ...stopFailures(stopped)]
+  return { appsRead: 1, plans: [plan], outcomes, failures }
+}
+
+/** Results in order: app by app, branch by branch. */
+function joined(parts: readonly Acted[]): Acted {
+  return {
+    appsRead: parts.length,
+    plans: parts.flatMap(p => p.plans),
+    outcomes: parts.flatMap(p => p.outcomes),
+    failures: parts.flatMap(p => p.failures)
+  }
+}
+
+interface Waited extends WaitEnd {
   outcomes: JobOutcome[]
   waitedMs?: number
-  /** The wait timed out, or a poll failed for good; raised after the outputs, which still describe the stops. */
-  waitFailure?: unknown
 }
 
-/** wait: poll until the jobs have ended, then log each ending. Loaded only when a run waits. */
-async function waitForEndings(amplify: Amplify, acted: JobOutcome[], settings: Settings): Promise<Waited> {
-  const { waitUntilEnded, describeUnfinished } = await import('./wait.js')
+/** wait: poll until the jobs have ended. wait.ts is loaded only when a run waits. */
+async function waitIfAsked(amplify: Amplify, settings: Settings, outcomes: JobOutcome[]): Promise<Waited> {
+  if (!shouldWait(settings, outcomes)) return { outcomes, unfinished: [] }
+  const { waitUntilEnded } = await import('./wait.js')
   try {
-    const waited = await waitUntilEnded(amplify, acted, settings.waitTimeoutSeconds * 1000)
-    logEndings(acted, waited.outcomes, settings)
-    const waitFailure =
-      waited.unfinished.length > 0
-        ? new ActionError('wait-timeout', describeUnfinished(waited.unfinished, settings.waitTimeoutSeconds))
-        : undefined
-    return { outcomes: waited.outcomes, waitedMs: waited.waitedMs, waitFailure }
+    return await waitUntilEnded(amplify, outcomes, {
+      timeoutMs: settings.waitTimeoutSeconds * 1000,
+      progress: waitProgress(settings)
+    })
   } catch (error) {
-    return { outcomes: acted, waitFailure: error }
+    return { outcomes, unfinished: [], error }
   }
-}
-
-function branchOrigin(settings: Settings): string {
-  if (settings.branchSource === 'pull-request') return ' (the pull request head branch)'
-  if (settings.branchSource === 'ref') return ' (from GITHUB_REF)'
-  return ''
-}
-
-/** job-id given: stop that job, or, in a dry run, look at it and say what a stop would do. */
-async function actOnJob(amplify: Amplify, settings: Settings, jobId: string): Promise<JobOutcome> {
-  if (!settings.dryRun) return stopJob(amplify, jobId)
-  const job = await amplify.getJob(jobId)
-  const kind = classifyStatus(job.status)
-  return {
-    job,
-    previousStatus: job.status,
-    result: kind === 'final' ? 'already-ended' : kind === 'stopping' ? 'already-stopping' : 'would-stop'
-  }
-}
-
-/** What discovery did: the outcomes, or why there was nothing to act on. */
-interface Discovery {
-  outcomes: JobOutcome[]
-  nothingFound?: string
-}
-
-/** No job-id: list the branch's jobs, choose, and stop the chosen ones concurrently. */
-async function actOnBranch(amplify: Amplify, settings: Settings): Promise<Discovery> {
-  let jobs
-  try {
-    jobs = await amplify.listJobs()
-  } catch (error) {
-    if (
-      error instanceof AmplifyRequestError &&
-      (error.missing === 'branch' || error.missing === 'app-or-branch')
-    ) {
-      const preview = PREVIEW_BRANCH.test(settings.branchName)
-        ? ' (Amplify deletes a preview branch when its pull request closes)'
-        : ''
-      return { outcomes: [], nothingFound: `${error.message} Nothing to stop${preview}.` }
-    }
-    throw error
-  }
-  const plan = planDiscovery(jobs, settings)
-  for (const job of plan.unknownStatus) {
-    core.warning(
-      `Job ${inertLine(job.jobId)} has the status ${JSON.stringify(inertLine(job.status))}, which this version of the action does not know: left alone.`
-    )
-  }
-  if (foundNothing(plan)) {
-    const scope = settings.commitId ? ` building commit ${settings.commitId}` : ''
-    return {
-      outcomes: [],
-      nothingFound: `No job${scope} is in progress on branch ${JSON.stringify(settings.branchName)} of app ${settings.appId} (${jobs.length} job${jobs.length === 1 ? '' : 's'} listed).`
-    }
-  }
-  if (plan.kept && plan.toStop.length === 0 && plan.alreadyStopping.length === 0) {
-    core.info(
-      `Only job ${inertLine(plan.kept.jobId)}, the newest, is in progress: no superseded build to stop.`
-    )
-  }
-  const stopping: JobOutcome[] = plan.alreadyStopping.map(job => ({
-    job,
-    result: 'already-stopping',
-    previousStatus: job.status
-  }))
-  const kept: JobOutcome[] = plan.kept
-    ? [{ job: plan.kept, result: 'kept', previousStatus: plan.kept.status }]
-    : []
-  const acted: JobOutcome[] = settings.dryRun
-    ? plan.toStop.map(job => ({ job, result: 'would-stop', previousStatus: job.status }))
-    : await stopAll(amplify, plan.toStop)
-  return { outcomes: newestOutcomesFirst([...acted, ...stopping, ...kept]) }
-}
-
-/** Amplify's branches for pull-request previews: pr-<number>. */
-const PREVIEW_BRANCH = /^pr-[0-9]+$/
-
-/** Discovery found nothing: a warning, an info line, or (returned, to raise after the outputs) a failure. */
-function reportNothingFound(settings: Settings, message: string): ActionError | undefined {
-  if (settings.ifNoJob === 'fail')
-    return new ActionError('no-job', `${message} Failing because if-no-job is fail.`)
-  if (settings.ifNoJob === 'warn') core.warning(message)
-  else core.info(message)
-  return undefined
 }

@@ -1,27 +1,75 @@
 /**
- * Everything the action shows: step outputs, log lines and the step summary. This is the one place where
- * text from others (branch names, commit messages, service messages) is written, so it is made inert here.
+ * Everything the action shows: step outputs, log lines and the step summary. The words come from
+ * messages.ts; this module decides only where they go (info, notice, warning, table).
  */
 import * as core from '@actions/core'
-import { primaryOutcome, type JobOutcome } from './jobs.js'
-import type { Settings } from './settings.js'
-import { inertLine } from './text.js'
+import { ActionError } from './errors.js'
+import type { BranchRef, Job, JobOutcome } from './jobs.js'
+import * as say from './messages.js'
+import { foundNothing, primaryOutcome, type BranchPlan, type Failure } from './plan.js'
+import { onlyBranch, type Settings } from './settings.js'
+import { firstLine, html } from './text.js'
+import type { WaitProgress } from './wait.js'
 
-export { inertLine }
-
-export interface RunReport {
-  settings: Settings
-  outcomes: JobOutcome[]
-  /** How long waiting for the jobs to end took, when the action waited. */
-  waitedMs?: number
-  /** Why no job was acted on, when none was. */
-  note?: string
+/** Log lines name the app too when the run covers more than one. */
+function namesApp(settings: Pick<Settings, 'apps'>): boolean {
+  return settings.apps.kind === 'repository' || settings.apps.ids.length > 1
 }
 
-/** The `jobs` output: one object per job acted on (and the kept one), newest first. */
+export function logStart(settings: Settings, proxy: string | undefined): void {
+  core.info(
+    say.runStart({
+      apps: settings.apps.kind === 'ids' ? settings.apps.ids : { repository: settings.apps.url },
+      branches: settings.branches.kind === 'names' ? settings.branches.names : 'all',
+      region: settings.region,
+      branchOrigin: settings.branchSource,
+      proxy
+    })
+  )
+}
+
+/** What reading one branch showed, before its outcomes: unknown statuses, a lone kept job, nothing there. */
+export function logBranchPlan(plan: BranchPlan, settings: Settings, severalTargets: boolean): void {
+  const apps = namesApp(settings)
+  for (const job of plan.unknownStatus) core.warning(say.unknownStatus(job, apps))
+  const kept = plan.decided.find(o => o.result === 'kept')
+  if (kept && plan.decided.length === 1 && plan.toStop.length === 0)
+    core.info(say.onlyNewestInProgress(kept.job, apps))
+  if (severalTargets && !plan.failure && foundNothing(plan))
+    core.info(say.nothingOnBranch(plan.target, plan.missingBranch))
+}
+
+/** One line per job, as it happens; a job that had already ended is a notice. */
+export function logOutcomes(outcomes: readonly JobOutcome[], settings: Settings): void {
+  for (const outcome of outcomes) {
+    const line = say.describeOutcome(outcome, namesApp(settings))
+    if (outcome.result === 'already-ended') core.notice(line)
+    else core.info(line)
+  }
+}
+
+/** if-no-job: warn is a warning, ignore an info line; fail says it in the step's error instead. */
+export function logNothingFound(note: string, settings: Pick<Settings, 'ifNoJob'>): void {
+  if (settings.ifNoJob === 'warn') core.warning(note)
+  else if (settings.ifNoJob === 'ignore') core.info(note)
+}
+
+/** The wait's progress as log lines. */
+export function waitProgress(settings: Settings): WaitProgress {
+  const apps = namesApp(settings)
+  return {
+    statusChanged: (job: Job, was: string) => core.info(say.statusChanged(job, was, apps)),
+    stillWaiting: (jobs: Job[], waitedMs: number) =>
+      core.info(say.stillWaiting(jobs, waitedMs, settings.waitTimeoutSeconds, apps))
+  }
+}
+
+/** The `jobs` output: one object per job acted on, and the kept ones, in the order the outcomes come. */
 export function jobsOutput(outcomes: readonly JobOutcome[]): string {
   return JSON.stringify(
     outcomes.map(o => ({
+      appId: o.job.appId,
+      branchName: o.job.branchName,
       jobId: o.job.jobId,
       jobArn: o.job.jobArn,
       status: o.job.status,
@@ -46,144 +94,84 @@ export function setOutputs(outcomes: readonly JobOutcome[]): void {
   core.setOutput('stopped-count', String(stoppedCount(outcomes)))
 }
 
-/** One log line for a job; it always starts with the action's own words, so no untrusted text begins a line. */
-export function describeOutcome(outcome: JobOutcome, branchName: string): string {
-  // The job id and status come from the service too: inert like the rest.
-  const id = inertLine(outcome.job.jobId)
-  const status = inertLine(outcome.job.status)
-  const where = `on branch ${logQuote(branchName)}`
-  const commit = describeCommit(outcome)
-  switch (outcome.result) {
-    case 'stopped':
-      return `Stopped job ${id} ${where} (${inertLine(statusChange(outcome))})${commit}`
-    case 'already-ended':
-      return `Job ${id} ${where} had already ended (${status}); nothing to stop${commit}`
-    case 'already-stopping':
-      return `Job ${id} ${where} is already stopping (${status}); not stopped again${commit}`
-    case 'would-stop':
-      return `Would stop job ${id} ${where} (${status}); dry run, no StopJob sent${commit}`
-    case 'kept':
-      return `Kept job ${id} ${where} running (${status}): it is the newest${commit}`
-    case 'failed':
-      return `Could not stop job ${id} ${where} (${status}): ${inertLine(outcome.error ?? '')}${commit}`
-  }
-}
-
-/** "RUNNING → CANCELLING" when the status changed and the earlier one is known, else the status alone. */
-function statusChange(outcome: JobOutcome): string {
-  const { previousStatus } = outcome
-  const { status } = outcome.job
-  return previousStatus && previousStatus !== status ? `${previousStatus} → ${status}` : status
-}
-
-function describeCommit(outcome: JobOutcome): string {
-  const { commitId, commitMessage } = outcome.job
-  const sha = commitId ? ` ${inertLine(commitId).slice(0, 7)}` : ''
-  const message = commitMessage ? ` ${logQuote(firstLine(commitMessage))}` : ''
-  return sha || message ? `, commit${sha}${message}` : ''
-}
-
-export function logOutcomes(outcomes: readonly JobOutcome[], settings: Settings): void {
-  for (const outcome of outcomes) {
-    const line = describeOutcome(outcome, settings.branchName)
-    if (outcome.result === 'already-ended') core.notice(line)
-    else core.info(line)
-  }
-}
-
-/** After a wait: one line for each job whose status changed, e.g. CANCELLING → CANCELLED. */
-export function logEndings(
-  before: readonly JobOutcome[],
-  after: readonly JobOutcome[],
+export interface RunReport {
   settings: Settings
-): void {
-  after.forEach((outcome, i) => {
-    const earlier = before[i]?.job.status
-    if (earlier !== undefined && earlier !== outcome.job.status) {
-      core.info(
-        `Job ${inertLine(outcome.job.jobId)} on branch ${logQuote(settings.branchName)} is now ${inertLine(outcome.job.status)} (was ${inertLine(earlier)})`
-      )
-    }
-  })
+  outcomes: JobOutcome[]
+  /** The branches read (none for a job id). */
+  plans: BranchPlan[]
+  failures: Failure[]
+  /** How long waiting for the jobs to end took, when the action waited. */
+  waitedMs?: number
+  /** Why no job was acted on, when none was. */
+  note?: string
 }
 
 export async function writeSummary(report: RunReport): Promise<void> {
   // core.summary writes to the file process.env names, so that is the variable to check.
   if (!process.env.GITHUB_STEP_SUMMARY) {
-    core.debug('GITHUB_STEP_SUMMARY is not set: no step summary written.')
+    core.debug(say.noSummaryFile())
     return
   }
-  const { settings, outcomes } = report
-  const branch = html(settings.branchName)
-  const deployments = consoleUrl(settings)
-  const stopped = stoppedCount(outcomes)
-  const title = settings.dryRun
-    ? 'Amplify jobs that would be stopped'
-    : `Amplify: ${stopped} job${stopped === 1 ? '' : 's'} stopped`
-  core.summary
-    .addHeading(title, 3)
-    .addRaw(
-      `<p>App <code>${html(settings.appId)}</code> in <code>${html(settings.region)}</code>, branch <a href="${deployments}"><code>${branch}</code></a>${settings.dryRun ? ' (dry run: no StopJob sent)' : ''}</p>`,
+  const { settings, outcomes, plans } = report
+  const several = plans.length > 1 || (plans.length === 0 && settings.jobId === undefined)
+  const dryRun = settings.dryRun ? say.summaryWords.dryRun : ''
+  core.summary.addHeading(say.summaryWords.title(settings.dryRun, stoppedCount(outcomes)), 3)
+  if (several) {
+    const apps = new Set(plans.map(p => p.target.appId)).size
+    core.summary.addRaw(
+      `<p>${html(say.summaryWords.severalTargets(apps, plans.length, settings.region))}${dryRun}</p>`,
       true
     )
-  if (outcomes.length === 0) {
-    core.summary.addRaw(`<p>${html(report.note ?? 'No job in progress.')}</p>`, true)
   } else {
+    const target = plans[0]?.target ?? outcomes[0]?.job ?? onlyBranch(settings)
+    core.summary.addRaw(
+      `<p>App <code>${html(target.appId)}</code> in <code>${html(settings.region)}</code>, branch <a href="${consoleUrl(settings.region, target)}"><code>${html(target.branchName)}</code></a>${dryRun}</p>`,
+      true
+    )
+  }
+  if (outcomes.length === 0) {
+    core.summary.addRaw(`<p>${html(report.note ?? say.summaryWords.noJob)}</p>`, true)
+  } else {
+    const headers = [...(several ? say.summaryWords.targetColumns : []), ...say.summaryWords.columns]
     core.summary.addTable([
-      [
-        { data: 'Job', header: true },
-        { data: 'Result', header: true },
-        { data: 'Status', header: true },
-        { data: 'Commit', header: true },
-        { data: 'Message', header: true }
-      ],
-      ...outcomes.map(o => [
-        `<a href="${deployments}">${html(o.job.jobId)}</a>`,
-        html(o.result),
-        html(statusChange(o)),
-        o.job.commitId ? `<code>${html(o.job.commitId.slice(0, 7))}</code>` : '',
-        html(firstLine(o.job.commitMessage ?? ''))
-      ])
+      headers.map(data => ({ data, header: true })),
+      ...outcomes.map(o => {
+        const deployments = consoleUrl(settings.region, o.job)
+        return [
+          ...(several
+            ? [
+                `<code>${html(o.job.appId)}</code>`,
+                `<a href="${deployments}"><code>${html(o.job.branchName)}</code></a>`
+              ]
+            : []),
+          `<a href="${deployments}">${html(o.job.jobId)}</a>`,
+          html(o.result),
+          html(say.statusChange(o)),
+          o.job.commitId ? `<code>${html(o.job.commitId.slice(0, 7))}</code>` : '',
+          html(firstLine(o.job.commitMessage ?? ''))
+        ]
+      })
     ])
   }
-  if (report.waitedMs !== undefined) {
-    core.summary.addRaw(`<p>Waited ${(report.waitedMs / 1000).toFixed(1)} s for the jobs to end.</p>`, true)
+  if (report.waitedMs !== undefined)
+    core.summary.addRaw(`<p>${html(say.summaryWords.waited(report.waitedMs))}</p>`, true)
+  if (report.failures.length > 0) {
+    core.summary
+      .addRaw(`<p><strong>${html(say.summaryWords.failedHeading)}</strong></p>`, true)
+      .addList(report.failures.map(f => html(f.message)))
   }
   await core.summary.write()
 }
 
 /** The branch's deployments in the Amplify console (the console has no stable link to a single job). */
-export function consoleUrl(settings: Pick<Settings, 'region' | 'appId' | 'branchName'>): string {
+export function consoleUrl(region: string, branch: BranchRef): string {
   return html(
-    `https://${settings.region}.console.aws.amazon.com/amplify/apps/${settings.appId}/branches/${encodeURIComponent(settings.branchName)}/deployments`
+    `https://${region}.console.aws.amazon.com/amplify/apps/${branch.appId}/branches/${encodeURIComponent(branch.branchName)}/deployments`
   )
 }
 
-const MAX_TEXT = 100
-
-/** The first line of a commit message, shortened, for one log line or one table cell. */
-export function firstLine(text: string): string {
-  const line = text.split(/\r\n|\r|\n/, 1)[0] ?? ''
-  return line.length > MAX_TEXT ? `${line.slice(0, MAX_TEXT - 1)}…` : line
-}
-
-/** Untrusted text quoted for the log; JSON escapes keep quotes and backslashes unambiguous. */
-export function logQuote(text: string): string {
-  return JSON.stringify(inertLine(text))
-}
-
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;'
-}
-
-/**
- * Untrusted text for the step summary: HTML-escaped, and Markdown's punctuation written as character
- * references, so it can neither open a tag nor form a link, emphasis or table cell wherever it lands.
- */
-export function html(text: string): string {
-  return inertLine(text).replace(/[&<>"'`|[\]()*_~\\!#]/g, c => HTML_ESCAPES[c] ?? `&#${c.charCodeAt(0)};`)
+/** The step's one error: an ActionError's message, or the words for a bug. */
+export function failStep(error: unknown): void {
+  core.setFailed(error instanceof ActionError ? error.message : say.unexpectedError(error))
+  if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack)
 }

@@ -1,30 +1,41 @@
 import * as core from '@actions/core'
 import { InputError } from './errors.js'
+import type { BranchRef } from './jobs.js'
+import { inputMessages as say } from './messages.js'
+import { hasLineBreaking } from './text.js'
 
 export type IfNoJob = 'warn' | 'ignore' | 'fail'
 
+/** Which apps to act on: these ids, in the order given, or every app connected to this repository. */
+export type AppSelection = { kind: 'ids'; ids: string[] } | { kind: 'repository'; url: string }
+
+/** Which branches of each app: these names, in the order given, or every branch. */
+export type BranchSelection = { kind: 'names'; names: string[] } | { kind: 'all' }
+
 /** Everything the action needs to know, read and validated once, before any request. */
 export interface Settings {
-  /** Amplify app id, e.g. `d1a2b3c4d5e6f7`. */
-  appId: string
-  /** Amplify branch name, exactly as Amplify knows it (may contain slashes). */
-  branchName: string
+  /** Amplify apps, e.g. `d1a2b3c4d5e6f7`. Exactly one id when jobId is set. */
+  apps: AppSelection
+  /** Amplify branches, exactly as Amplify knows them (names may contain slashes). One name when jobId is set. */
+  branches: BranchSelection
   /** Where the branch name came from, for the log. */
-  branchSource: 'input' | 'pull-request' | 'ref'
-  /** Stop exactly this job; undefined means discover the branch's in-progress jobs. */
+  branchSource: 'input' | 'pull-request' | 'ref' | 'job-arn'
+  /** Stop exactly this job (digits, no leading zeros from an ARN); undefined means discover in-progress jobs. */
   jobId?: string
-  /** What to do when discovery finds nothing in progress. */
+  /** What to do when discovery finds nothing in progress anywhere. */
   ifNoJob: IfNoJob
-  /** AWS region of the app. */
+  /** AWS region of the apps. */
   region: string
   /** Poll until every job acted on has reached a final state. */
   wait: boolean
   /** The longest the wait may take, in seconds. */
   waitTimeoutSeconds: number
-  /** Discovery only: leave the newest in-progress job running. */
+  /** Discovery only: leave the newest in-progress job of each branch running. */
   keepNewest: boolean
   /** Discovery only: act only on jobs building a commit that starts with this (lower-case hex). */
   commitId?: string
+  /** Discovery only: act only on jobs that started at least this many seconds ago. */
+  olderThanSeconds?: number
   /** Decide and report, but send no StopJob. */
   dryRun: boolean
 }
@@ -41,14 +52,17 @@ export type InputReader = (name: string) => string
 
 export const MAX_WAIT_TIMEOUT_SECONDS = 21600 // a job's six-hour limit
 const DEFAULT_WAIT_TIMEOUT_SECONDS = 300
+const MAX_OLDER_THAN_SECONDS = 30 * 86400
 
+const EVERY = '*'
 const APP_ID = /^d[a-z0-9]{1,19}$/ // Amplify's pattern d[a-z0-9]+: a bare d is no app id
 const JOB_ID = /^[0-9]{1,255}$/
+// The branch is what stands between /branches/ and the last /jobs/: Amplify writes branch names unencoded.
+const JOB_ARN =
+  /^arn:(aws[a-z-]*):amplify:([^:]*):([^:]*):apps\/([^/]*)\/branches\/(.+)\/jobs\/([0-9]{1,255})$/
 const COMMIT_ID = /^[0-9a-f]{7,64}$/i
 const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/
-// C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+const OLDER_THAN = /^(?:(\d{1,7})d)?(?:(\d{1,7})h)?(?:(\d{1,7})m)?(?:(\d{1,7})s)?$/
 // Half of a surrogate pair alone (from a JSON event payload) is no character, and no URL can encode it.
 const LONE_SURROGATE = /\p{Cs}/u
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
@@ -64,64 +78,55 @@ export async function parseSettings(
   env: NodeJS.ProcessEnv,
   loadEvent: () => Promise<EventContext>
 ): Promise<Settings> {
-  const appId = readAliased(readInput, 'app-id', 'appId')
+  const appInput = readAliased(readInput, 'app-id', 'appId')
   const branchInput = readAliased(readInput, 'branch-name', 'branchName')
   const jobInput = readAliased(readInput, 'job-id', 'jobId')
   const commitInput = readInput('commit-id')
+  const olderThanInput = readInput('older-than')
+  const regionInput = readInput('aws-region')
 
-  if (appId === '')
-    throw new InputError(
-      'app-id',
-      'Input app-id is required: set it to your Amplify app id (d followed by lower-case letters and digits, 20 characters at most, e.g. d1a2b3c4d5e6f7).'
-    )
-  if (!APP_ID.test(appId)) {
-    throw new InputError(
-      'app-id',
-      `Input app-id ${quote(appId)} is not an Amplify app id: it must be d followed by lower-case letters and digits, 20 characters at most (e.g. d1a2b3c4d5e6f7).`
-    )
+  // A job ARN names the app, branch and region itself; inputs that name them too must agree with it.
+  const arn = jobInput.startsWith('arn:') ? parseJobArn(jobInput) : undefined
+  if (arn) {
+    agreeWithArn('app-id', appInput, arn.appId)
+    agreeWithArn('branch-name', branchInput, arn.branchName)
+    agreeWithArn('aws-region', regionInput, arn.region)
   }
-  if (jobInput !== '' && !JOB_ID.test(jobInput)) {
-    throw new InputError(
-      'job-id',
-      `Input job-id ${quote(jobInput)} is not a job id: it must be digits only (e.g. 42), or empty to stop the branch's in-progress jobs.`
-    )
-  }
-  if (commitInput !== '' && !COMMIT_ID.test(commitInput)) {
-    throw new InputError(
-      'commit-id',
-      `Input commit-id ${quote(commitInput)} is not a commit: give a full SHA or a prefix of at least 7 hex characters.`
-    )
-  }
+  const apps: AppSelection = arn ? { kind: 'ids', ids: [arn.appId] } : parseApps(appInput, env)
+  if (arn === undefined && jobInput !== '' && !JOB_ID.test(jobInput))
+    throw new InputError('job-id', say.notAJobId(jobInput))
+  if (commitInput !== '' && !COMMIT_ID.test(commitInput))
+    throw new InputError('commit-id', say.notACommit(commitInput))
+  const olderThanSeconds = olderThanInput === '' ? undefined : parseOlderThan(olderThanInput)
   const ifNoJob = parseIfNoJob(readInput('if-no-job'))
   const wait = parseBoolean(readInput, 'wait')
   const waitTimeoutSeconds = parseWaitTimeout(readInput('wait-timeout'))
   const keepNewest = parseBoolean(readInput, 'keep-newest')
   const dryRun = parseBoolean(readInput, 'dry-run')
-  const region = parseRegion(readInput('aws-region'), env)
-  const jobId = jobInput === '' ? undefined : jobInput
-  if (jobId !== undefined && keepNewest) {
-    throw new InputError(
-      'keep-newest',
-      'Input keep-newest selects among discovered jobs, so it cannot be combined with job-id: remove one of them.'
-    )
-  }
-  if (jobId !== undefined && commitInput !== '') {
-    throw new InputError(
-      'commit-id',
-      'Input commit-id selects among discovered jobs, so it cannot be combined with job-id: remove one of them.'
-    )
+  const region = arn ? arn.region : parseRegion(regionInput, env)
+  const jobId = arn ? arn.jobId : jobInput === '' ? undefined : jobInput
+  if (jobId !== undefined) {
+    if (keepNewest) throw new InputError('keep-newest', say.onlyForDiscovery('keep-newest'))
+    if (commitInput !== '') throw new InputError('commit-id', say.onlyForDiscovery('commit-id'))
+    if (olderThanSeconds !== undefined) throw new InputError('older-than', say.onlyForDiscovery('older-than'))
   }
 
-  let branchName = branchInput
-  let branchSource: Settings['branchSource'] = 'input'
-  if (branchName === '') {
-    ;({ branchName, branchSource } = branchFromEvent(await loadEvent()))
+  let branches: BranchSelection
+  let branchSource: Settings['branchSource'] = arn ? 'job-arn' : 'input'
+  if (arn) branches = { kind: 'names', names: [arn.branchName] }
+  else if (branchInput !== '') branches = parseBranches(branchInput)
+  else {
+    const fromEvent = branchFromEvent(await loadEvent())
+    branches = { kind: 'names', names: [fromEvent.branchName] }
+    branchSource = fromEvent.branchSource
   }
-  validateBranchName(branchName)
+  if (branches.kind === 'names') branches.names.forEach(validateBranchName)
+  if (jobId !== undefined && coversSeveral({ apps, branches }))
+    throw new InputError('job-id', say.jobIdWithSeveral())
 
   return {
-    appId,
-    branchName,
+    apps,
+    branches,
     branchSource,
     jobId,
     ifNoJob,
@@ -130,47 +135,125 @@ export async function parseSettings(
     waitTimeoutSeconds,
     keepNewest,
     commitId: commitInput === '' ? undefined : commitInput.toLowerCase(),
+    olderThanSeconds,
     dryRun
   }
 }
 
+/** True when the run may read more than one branch: several apps or branches, or *. */
+export function coversSeveral(settings: Pick<Settings, 'apps' | 'branches'>): boolean {
+  const { apps, branches } = settings
+  return (
+    apps.kind === 'repository' || apps.ids.length > 1 || branches.kind === 'all' || branches.names.length > 1
+  )
+}
+
+/** The one app and branch of a run that covers one (always so with a job id). */
+export function onlyBranch(settings: Pick<Settings, 'apps' | 'branches'>): BranchRef {
+  return {
+    appId: settings.apps.kind === 'ids' ? settings.apps.ids[0] : '',
+    branchName: settings.branches.kind === 'names' ? settings.branches.names[0] : ''
+  }
+}
+
+/** app-id: one id, several (commas, spaces or newlines between them), or * for this repository's apps. */
+function parseApps(raw: string, env: NodeJS.ProcessEnv): AppSelection {
+  const ids = unique(raw.split(/[\s,]+/).filter(id => id !== ''))
+  if (ids.length === 0) throw new InputError('app-id', say.appIdRequired())
+  if (ids.includes(EVERY)) {
+    if (ids.length > 1) throw new InputError('app-id', say.everyAppMixed())
+    if (!env.GITHUB_REPOSITORY) throw new InputError('app-id', say.noRepository())
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')
+    return { kind: 'repository', url: `${server}/${env.GITHUB_REPOSITORY}` }
+  }
+  for (const id of ids) if (!APP_ID.test(id)) throw new InputError('app-id', say.notAnAppId(id))
+  return { kind: 'ids', ids }
+}
+
+/** branch-name: one name, several (commas or newlines between them; spaces around a name trimmed), or *. */
+function parseBranches(raw: string): BranchSelection {
+  const names = unique(
+    raw
+      .split(/[,\n]/)
+      .map(name => name.replace(/^[ \t\r]+|[ \t\r]+$/g, ''))
+      .filter(name => name !== '')
+  )
+  if (names.length === 0) throw new InputError('branch-name', say.notABranchName(raw))
+  if (names.includes(EVERY)) {
+    if (names.length > 1) throw new InputError('branch-name', say.everyBranchMixed())
+    return { kind: 'all' }
+  }
+  return { kind: 'names', names }
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)]
+}
+
+interface JobArn {
+  region: string
+  appId: string
+  branchName: string
+  jobId: string
+}
+
+function parseJobArn(raw: string): JobArn {
+  const match = JOB_ARN.exec(raw)
+  if (!match || !REGION.test(match[2]) || !/^[0-9]{12}$/.test(match[3]) || !APP_ID.test(match[4]))
+    throw new InputError('job-id', say.notAJobArn(raw))
+  const [, , region, , appId, branchName, paddedId] = match
+  return { region, appId, branchName, jobId: paddedId.replace(/^0+(?=.)/, '') }
+}
+
+function agreeWithArn(input: string, given: string, fromArn: string): void {
+  if (given !== '' && given !== fromArn)
+    throw new InputError(input, say.disagreesWithArn(input, given, fromArn))
+}
+
+/** older-than: plain seconds, or d/h/m/s units in that order, each at most once; 1 s to 30 d. */
+function parseOlderThan(raw: string): number {
+  let seconds = NaN
+  if (/^[0-9]{1,9}$/.test(raw)) seconds = Number(raw)
+  else {
+    const units = OLDER_THAN.exec(raw)
+    if (units)
+      seconds = [86400, 3600, 60, 1].reduce((sum, scale, i) => sum + Number(units[i + 1] ?? 0) * scale, 0)
+  }
+  if (seconds >= 1 && seconds <= MAX_OLDER_THAN_SECONDS) return seconds
+  throw new InputError('older-than', say.notAnOlderThan(raw))
+}
+
 /** The branch a workflow run is about: the pull request's head branch, or the branch GITHUB_REF names. */
-export function branchFromEvent(event: EventContext): Pick<Settings, 'branchName' | 'branchSource'> {
+export function branchFromEvent(event: EventContext): {
+  branchName: string
+  branchSource: 'pull-request' | 'ref'
+} {
   if (PULL_REQUEST_EVENTS.has(event.eventName)) {
     if (event.pullRequestHeadRef)
       return { branchName: event.pullRequestHeadRef, branchSource: 'pull-request' }
-    throw new InputError(
-      'branch-name',
-      `Input branch-name is empty and the ${event.eventName} event payload has no pull_request.head.ref: set branch-name.`
-    )
+    throw new InputError('branch-name', say.noBranchInPullRequest(event.eventName))
   }
   if (event.ref.startsWith('refs/heads/')) {
     return { branchName: event.ref.slice('refs/heads/'.length), branchSource: 'ref' }
   }
   if (event.ref.startsWith('refs/tags/')) {
-    throw new InputError(
-      'branch-name',
-      `Input branch-name is empty and this run is for the tag ${quote(event.ref.slice('refs/tags/'.length))}, which is not a branch: set branch-name to the Amplify branch.`
-    )
+    throw new InputError('branch-name', say.branchFromTag(event.ref.slice('refs/tags/'.length)))
   }
-  throw new InputError(
-    'branch-name',
-    `Input branch-name is empty and the event names no branch (GITHUB_REF ${quote(event.ref)}): set branch-name to the Amplify branch.`
-  )
+  throw new InputError('branch-name', say.noBranchInEvent(event.ref))
 }
 
 function validateBranchName(branchName: string): void {
   if (
     branchName.length < 1 ||
     branchName.length > 255 ||
-    CONTROL.test(branchName) ||
+    hasLineBreaking(branchName) ||
     LONE_SURROGATE.test(branchName)
   ) {
-    throw new InputError(
-      'branch-name',
-      `Input branch-name ${quote(branchName)} is not a branch name: it must be 1 to 255 characters with no control characters.`
-    )
+    throw new InputError('branch-name', say.notABranchName(branchName))
   }
+  // Mistakes with a known cause, caught before they become a confusing "branch not found".
+  if (branchName.startsWith('refs/')) throw new InputError('branch-name', say.branchIsRef(branchName))
+  if (branchName === 'pr-') throw new InputError('branch-name', say.previewWithoutNumber())
 }
 
 /** Reads an input that may also be spelled the StopJob API's way; both with different values is an error. */
@@ -178,10 +261,7 @@ function readAliased(readInput: InputReader, name: string, alias: string): strin
   const value = readInput(name)
   const aliased = readInput(alias)
   if (value !== '' && aliased !== '' && value !== aliased) {
-    throw new InputError(
-      name,
-      `Inputs ${name} and ${alias} name the same thing but differ (${quote(value)} and ${quote(aliased)}): set only one of them.`
-    )
+    throw new InputError(name, say.aliasesDiffer(name, alias, value, aliased))
   }
   return value !== '' ? value : aliased
 }
@@ -189,7 +269,7 @@ function readAliased(readInput: InputReader, name: string, alias: string): strin
 function parseIfNoJob(raw: string): IfNoJob {
   const value = raw === '' ? 'warn' : raw.toLowerCase()
   if (value === 'warn' || value === 'ignore' || value === 'fail') return value
-  throw new InputError('if-no-job', `Input if-no-job ${quote(raw)} is not one of warn, ignore or fail.`)
+  throw new InputError('if-no-job', say.notIfNoJob(raw))
 }
 
 /** The same accepted forms as @actions/core's getBooleanInput (YAML 1.2 core schema); empty means false, the default. */
@@ -198,17 +278,14 @@ function parseBoolean(readInput: InputReader, name: string): boolean {
   if (raw === '') return false
   if (YAML_TRUE.includes(raw)) return true
   if (YAML_FALSE.includes(raw)) return false
-  throw new InputError(name, `Input ${name} ${quote(raw)} is not a boolean: use true or false.`)
+  throw new InputError(name, say.notABoolean(name, raw))
 }
 
 function parseWaitTimeout(raw: string): number {
   if (raw === '') return DEFAULT_WAIT_TIMEOUT_SECONDS
   const seconds = /^[0-9]{1,6}$/.test(raw) ? Number(raw) : NaN
   if (seconds >= 1 && seconds <= MAX_WAIT_TIMEOUT_SECONDS) return seconds
-  throw new InputError(
-    'wait-timeout',
-    `Input wait-timeout ${quote(raw)} is not a whole number of seconds from 1 to ${MAX_WAIT_TIMEOUT_SECONDS}.`
-  )
+  throw new InputError('wait-timeout', say.notAWaitTimeout(raw, MAX_WAIT_TIMEOUT_SECONDS))
 }
 
 function parseRegion(raw: string, env: NodeJS.ProcessEnv): string {
@@ -218,30 +295,9 @@ function parseRegion(raw: string, env: NodeJS.ProcessEnv): string {
       : env.AWS_REGION
         ? ['AWS_REGION', env.AWS_REGION]
         : ['AWS_DEFAULT_REGION', env.AWS_DEFAULT_REGION ?? '']
-  if (value === '') {
-    throw new InputError(
-      'aws-region',
-      'No AWS region: set the aws-region input, or AWS_REGION (aws-actions/configure-aws-credentials sets it).'
-    )
-  }
-  if (!REGION.test(value)) {
-    throw new InputError(
-      'aws-region',
-      `${name === 'aws-region' ? 'Input aws-region' : name} ${quote(value)} is not an AWS region name such as us-east-1.`
-    )
-  }
+  if (value === '') throw new InputError('aws-region', say.noRegion())
+  if (!REGION.test(value)) throw new InputError('aws-region', say.notARegion(name, value))
   return value
-}
-
-// JSON.stringify escapes C0 controls only; these it leaves raw: DEL, C1 controls and the line separators.
-const UNESCAPED_BY_JSON = /[\u007f-\u009f\u2028\u2029]/g
-
-/** Quotes a value for an error message; JSON escaping keeps control characters and quotes visible and inert. */
-function quote(value: string): string {
-  return JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value).replace(
-    UNESCAPED_BY_JSON,
-    c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
-  )
 }
 
 /** Reads the step's inputs (the only getInput calls) and, only if needed, the workflow event. */

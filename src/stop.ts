@@ -3,48 +3,38 @@
  * confirm it. The result of each job is an outcome; a failure of one job never hides the others.
  */
 import { isRefusedStop, type Amplify } from './amplify.js'
-import { ActionError } from './errors.js'
-import { classifyStatus, type Job, type JobOutcome } from './jobs.js'
+import { classifyStatus, resultFor, type BranchRef, type Job, type JobOutcome } from './jobs.js'
 
 /**
  * Stops one job. `known` is the job as ListJobs showed it (discovery); without it (job-id) a successful
  * stop is exactly one request.
  */
-export async function stopJob(amplify: Amplify, jobId: string, known?: Job): Promise<JobOutcome> {
+export async function stopJob(
+  amplify: Amplify,
+  branch: BranchRef,
+  jobId: string,
+  known?: Job
+): Promise<JobOutcome> {
   const previousStatus = known?.status
   try {
-    const job = await amplify.stopJob(jobId)
+    const job = await amplify.stopJob(branch, jobId)
     return { job: known ? { ...known, ...withoutEmpty(job) } : job, result: 'stopped', previousStatus }
   } catch (error) {
     if (!isRefusedStop(error)) throw error
-    return confirmRefusal(amplify, jobId, error as ActionError, previousStatus)
-  }
-}
-
-/** StopJob was refused: the job may have ended (or begun stopping) meanwhile. Anything else is the refusal itself. */
-async function confirmRefusal(
-  amplify: Amplify,
-  jobId: string,
-  refusal: ActionError,
-  previousStatus?: string
-): Promise<JobOutcome> {
-  const job = await amplify.getJob(jobId)
-  switch (classifyStatus(job.status)) {
-    case 'final':
-      return { job, result: 'already-ended', previousStatus }
-    case 'stopping':
-      return { job, result: 'already-stopping', previousStatus }
-    default:
-      throw refusal
+    // StopJob was refused: the job may have ended (or begun stopping) meanwhile. Anything else is the refusal.
+    const job = await amplify.getJob(branch, jobId)
+    const result = resultFor(classifyStatus(job.status))
+    if (result === 'would-stop') throw error
+    return { job, result, previousStatus }
   }
 }
 
 /**
  * Stops every job concurrently. A job that fails becomes a `failed` outcome, after the others were attempted;
- * the caller fails the step when any did.
+ * the step fails at the end when any did.
  */
 export async function stopAll(amplify: Amplify, jobs: readonly Job[]): Promise<JobOutcome[]> {
-  const settled = await Promise.allSettled(jobs.map(job => stopJob(amplify, job.jobId, job)))
+  const settled = await Promise.allSettled(jobs.map(job => stopJob(amplify, job, job.jobId, job)))
   return settled.map((result, i) =>
     result.status === 'fulfilled'
       ? result.value

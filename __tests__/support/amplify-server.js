@@ -3,11 +3,12 @@
  * A local, in-memory stand-in for the Amplify Hosting API (service model amplify/2017-07-25, rest-json),
  * for tests, the demo and benchmarks. It is never bundled into dist.
  *
- * It serves the four operations the action uses (StopJob, ListJobs, GetJob, GetBranch) the way the real
- * service answers them: same routes, same error headers and bodies, epoch-second timestamps, and real
- * SigV4 verification, so the real AmplifyClient can be pointed at it unchanged. Tests can seed apps,
- * branches and jobs, script faults (throttling, 500s, resets, hangs, any error), deny operations the way
- * IAM does, hook into every request, and read a log of what the client sent.
+ * It serves the operations the action uses (StopJob, ListJobs, GetJob, GetBranch, ListBranches, ListApps)
+ * the way the real service answers them: same routes, same error headers and bodies, epoch-second
+ * timestamps, and real SigV4 verification, so the real AmplifyClient can be pointed at it unchanged.
+ * Tests can seed apps, branches and jobs, script faults (throttling, 500s, resets, hangs, any error),
+ * deny operations the way IAM does, add latency, hook into every request, and read a log of what the
+ * client sent and how many requests were in flight at once.
  *
  * Plain JavaScript (ESM + JSDoc) so `node` can import it with no build step; TypeScript callers get the
  * hand-written amplify-server.d.ts beside it.
@@ -23,6 +24,8 @@ import { SignatureV4 } from '@smithy/signature-v4'
 /** @typedef {import('./amplify-server.js').Operation} Operation */
 /** @typedef {import('./amplify-server.js').StoredJob} StoredJob */
 /** @typedef {import('./amplify-server.js').JobSeed} JobSeed */
+/** @typedef {import('./amplify-server.js').AppMeta} AppMeta */
+/** @typedef {import('./amplify-server.js').BranchMeta} BranchMeta */
 /** @typedef {import('./amplify-server.js').FaultSpec} FaultSpec */
 /** @typedef {import('./amplify-server.js').LoggedRequest} LoggedRequest */
 /** @typedef {import('./amplify-server.js').RequestHook} RequestHook */
@@ -40,9 +43,14 @@ export const TEST_CREDENTIALS = {
 
 export const IN_PROGRESS_STATUSES = Object.freeze(['CREATED', 'PENDING', 'PROVISIONING', 'RUNNING'])
 export const FINAL_STATUSES = Object.freeze(['SUCCEED', 'FAILED', 'CANCELLED'])
+/** The repository seeded apps are connected to: the one the action runner's GITHUB_REPOSITORY names. */
+export const DEFAULT_REPOSITORY = 'https://github.com/octo-org/octo-site'
 
 const SERVICE = 'amplify'
 const MAX_RESULTS_LIMIT = 50
+// ListApps' model has allowed up to 100 per page; its default page stays 50 whatever defaultPageSize says.
+const APPS_MAX_RESULTS_LIMIT = 100
+const APPS_DEFAULT_PAGE_SIZE = 50
 const APP_ID_PATTERN = /^d[a-z0-9]+$/
 // Seeded jobs get fixed timestamps (minute N after this instant for job N) so output is deterministic.
 const SEED_EPOCH_MS = Date.UTC(2025, 0, 1)
@@ -124,6 +132,11 @@ function attemptOf(/** @type {string | string[] | undefined} */ header) {
   return match ? Number(match[1]) : undefined
 }
 
+function checkLatency(/** @type {number} */ ms) {
+  if (!Number.isFinite(ms) || ms < 0) throw new Error(`latencyMs must be a finite number >= 0, got ${ms}`)
+  return ms
+}
+
 /**
  * Match a raw path against the service model's routes. Labels are matched on the still-encoded
  * segments (so `feature%2Flogin` stays one segment) and then decoded.
@@ -131,7 +144,12 @@ function attemptOf(/** @type {string | string[] | undefined} */ header) {
  */
 function route(/** @type {string} */ method, /** @type {string} */ rawPath) {
   const s = rawPath.split('/').slice(1)
-  if (s[0] !== 'apps' || s[2] !== 'branches' || !s[1] || !s[3]) return { operation: null }
+  if (s[0] !== 'apps') return { operation: null }
+  if (s.length === 1) return { operation: method === 'GET' ? 'ListApps' : null }
+  if (s.length === 3 && s[2] === 'branches' && s[1]) {
+    return method === 'GET' ? { operation: 'ListBranches', appId: decode(s[1]) } : { operation: null }
+  }
+  if (s[2] !== 'branches' || !s[1] || !s[3]) return { operation: null }
   const labels = { appId: decode(s[1]), branchName: decode(s[3]) }
   if (s.length === 4 && method === 'GET') return { operation: 'GetBranch', ...labels }
   if (s[4] !== 'jobs') return { operation: null }
@@ -157,15 +175,21 @@ export async function startAmplifyServer(options = {}) {
   const defaultPageSize = options.defaultPageSize ?? MAX_RESULTS_LIMIT
   const newestFirst = (options.listOrder ?? 'newest-first') === 'newest-first'
   const verifySignatures = options.verifySignatures ?? true
+  let latencyMs = checkLatency(options.latencyMs ?? 0)
 
   /**
-   * @typedef {{ branchName: string, createTime: Date, jobs: Map<string, StoredJob>,
-   *   nextId: bigint, sorted: StoredJob[] | null }} Branch
+   * @typedef {{ branchName: string, stage: string, createTime: Date, seq: number,
+   *   jobs: Map<string, StoredJob>, nextId: bigint, sorted: StoredJob[] | null }} Branch
    * `sorted` caches the jobs in listing order (rebuilt lazily after a change) so paging a branch with
    * thousands of jobs costs one sort plus a binary search per page.
+   * @typedef {{ appId: string, name?: string, repository?: string, platform?: string, createTime: Date,
+   *   seq: number, branches: Map<string, Branch> }} App
+   * `seq` numbers apps and branches in creation order: list tokens carry it, so a page boundary survives
+   * apps or branches added or deleted between pages. Maps iterate in insertion order, i.e. by seq.
    */
-  /** @type {Map<string, Map<string, Branch>>} appId -> branchName -> branch */
+  /** @type {Map<string, App>} appId -> app */
   const apps = new Map()
+  let seq = 0
   /** @type {LoggedRequest[]} */
   const requests = []
   /** @type {RequestHook[]} */
@@ -176,6 +200,14 @@ export async function startAmplifyServer(options = {}) {
   const denials = []
   /** @type {Set<NodeJS.Timeout>} */
   const timers = new Set()
+  /** Latency waits in progress, so close() can cancel them and let their handlers finish. */
+  /** @type {Map<NodeJS.Timeout, (sent: boolean) => void>} */
+  const delays = new Map()
+  let inFlight = 0
+  let peakInFlight = 0
+  /** How to end each request still in flight, so close() leaves inFlight at 0 without waiting on sockets. */
+  /** @type {Set<() => void>} */
+  const ends = new Set()
 
   const signer = new SignatureV4({
     service: SERVICE,
@@ -186,8 +218,9 @@ export async function startAmplifyServer(options = {}) {
     applyChecksum: false // only sign x-amz-content-sha256 if the client signed it
   })
 
+  const appArn = (/** @type {string} */ appId) => `arn:aws:amplify:${region}:${accountId}:apps/${appId}`
   const branchArn = (/** @type {string} */ appId, /** @type {string} */ branchName) =>
-    `arn:aws:amplify:${region}:${accountId}:apps/${appId}/branches/${branchName}`
+    `${appArn(appId)}/branches/${branchName}`
   const jobArn = (
     /** @type {string} */ appId,
     /** @type {string} */ branchName,
@@ -196,27 +229,57 @@ export async function startAmplifyServer(options = {}) {
 
   // ---- state -----------------------------------------------------------------------------------------
 
-  function addApp(/** @type {string} */ appId) {
+  /** @returns {App} */
+  function addApp(/** @type {string} */ appId, /** @type {AppMeta} */ meta = {}) {
     if (!APP_ID_PATTERN.test(appId) || appId.length > 20) {
       throw new Error(
         `appId must match d[a-z0-9]+ and be at most 20 characters, got ${JSON.stringify(appId)}`
       )
     }
-    if (!apps.has(appId)) apps.set(appId, new Map())
+    let app = apps.get(appId)
+    if (!app) {
+      app = {
+        appId,
+        name: appId,
+        repository: DEFAULT_REPOSITORY,
+        platform: 'WEB',
+        createTime: new Date(SEED_EPOCH_MS),
+        seq: seq++,
+        branches: new Map()
+      }
+      apps.set(appId, app)
+    }
+    // Only the keys given change; an explicit `undefined` leaves the field out of the App on the wire.
+    for (const key of /** @type {const} */ (['name', 'repository', 'platform'])) {
+      if (key in meta) app[key] = meta[key]
+    }
+    return app
   }
 
   /** @returns {Branch} */
-  function ensureBranch(/** @type {string} */ appId, /** @type {string} */ branchName) {
-    addApp(appId)
-    const branches = /** @type {Map<string, Branch>} */ (apps.get(appId))
+  function ensureBranch(
+    /** @type {string} */ appId,
+    /** @type {string} */ branchName,
+    /** @type {BranchMeta} */ meta = {}
+  ) {
+    const { branches } = addApp(appId)
     let branch = branches.get(branchName)
     if (!branch) {
       if (branchName.length < 1 || branchName.length > 255) {
         throw new Error('branchName must be 1-255 characters')
       }
-      branch = { branchName, createTime: new Date(SEED_EPOCH_MS), jobs: new Map(), nextId: 1n, sorted: null }
+      branch = {
+        branchName,
+        stage: 'NONE', // what the service reports for a branch given no stage
+        createTime: new Date(SEED_EPOCH_MS),
+        seq: seq++,
+        jobs: new Map(),
+        nextId: 1n,
+        sorted: null
+      }
       branches.set(branchName, branch)
     }
+    if (meta.stage !== undefined) branch.stage = meta.stage
     return branch
   }
 
@@ -232,8 +295,20 @@ export async function startAmplifyServer(options = {}) {
       throw new Error(`jobId must be 1-255 digits, got ${JSON.stringify(jobId)}`)
     }
     if (branch.jobs.has(jobId)) throw new Error(`Job ${jobId} already exists on ${appId}/${branchName}`)
+    if ('startTime' in seed && seed.startedSecondsAgo !== undefined) {
+      throw new Error('Give startTime or startedSecondsAgo, not both')
+    }
+    if (seed.startedSecondsAgo !== undefined && !Number.isFinite(seed.startedSecondsAgo)) {
+      throw new Error(`startedSecondsAgo must be a finite number, got ${seed.startedSecondsAgo}`)
+    }
     const minute = Number(BigInt(jobId) % 1_000_000n) // keeps huge ids on a valid date
-    const startTime = seed.startTime ?? new Date(SEED_EPOCH_MS + minute * 60_000)
+    // The default commit and end times hang off this even when startTime itself is left out.
+    const nominalStart =
+      seed.startTime ??
+      (seed.startedSecondsAgo !== undefined
+        ? new Date(Date.now() - seed.startedSecondsAgo * 1000)
+        : new Date(SEED_EPOCH_MS + minute * 60_000))
+    const startTime = 'startTime' in seed ? seed.startTime : nominalStart
     const status = seed.status ?? 'RUNNING'
     /** @type {StoredJob} */
     const job = {
@@ -245,11 +320,11 @@ export async function startAmplifyServer(options = {}) {
           ? seed.commitId
           : createHash('sha1').update(`${appId}/${branchName}/${jobId}`).digest('hex'),
       commitMessage: 'commitMessage' in seed ? seed.commitMessage : `Commit ${jobId}`,
-      commitTime: 'commitTime' in seed ? seed.commitTime : new Date(startTime.getTime() - 30_000),
+      commitTime: 'commitTime' in seed ? seed.commitTime : new Date(nominalStart.getTime() - 30_000),
       startTime,
       endTime:
         seed.endTime ??
-        (FINAL_STATUSES.includes(status) ? new Date(startTime.getTime() + 300_000) : undefined),
+        (FINAL_STATUSES.includes(status) ? new Date(nominalStart.getTime() + 300_000) : undefined),
       jobType: seed.jobType ?? 'WEB_HOOK'
     }
     if (seed.sourceUrl !== undefined) job.sourceUrl = seed.sourceUrl
@@ -279,7 +354,7 @@ export async function startAmplifyServer(options = {}) {
     /** @type {string} */ branchName,
     /** @type {string} */ jobId
   ) {
-    const job = apps.get(appId)?.get(branchName)?.jobs.get(jobId)
+    const job = apps.get(appId)?.branches.get(branchName)?.jobs.get(jobId)
     if (!job) throw new Error(`No job ${jobId} on ${appId}/${branchName}`)
     return job
   }
@@ -298,7 +373,7 @@ export async function startAmplifyServer(options = {}) {
   }
 
   function deleteBranch(/** @type {string} */ appId, /** @type {string} */ branchName) {
-    apps.get(appId)?.delete(branchName)
+    apps.get(appId)?.branches.delete(branchName)
   }
 
   /** Jobs in listing order, cached until the branch changes. */
@@ -331,14 +406,68 @@ export async function startAmplifyServer(options = {}) {
     }
   }
 
-  /** @param {{ appId?: string, branchName?: string, jobId?: string }} labels */
-  function lookup({ appId = '', branchName = '', jobId }) {
+  function appShape(/** @type {App} */ app) {
+    return {
+      appId: app.appId,
+      appArn: appArn(app.appId),
+      name: app.name,
+      description: '',
+      repository: app.repository,
+      platform: app.platform,
+      createTime: epochSeconds(app.createTime),
+      updateTime: epochSeconds(app.createTime),
+      environmentVariables: {},
+      defaultDomain: `${app.appId}.amplifyapp.com`,
+      enableBranchAutoBuild: true,
+      enableBasicAuth: false
+    }
+  }
+
+  function branchShape(/** @type {string} */ appId, /** @type {Branch} */ branch) {
+    const jobs = sortedJobs(branch)
+    const newest = newestFirst ? jobs[0] : jobs[jobs.length - 1]
+    // A CANCELLING job still occupies the branch, so it counts as active like the in-progress ones.
+    const active = (newestFirst ? jobs : [...jobs].reverse()).find(
+      job => !FINAL_STATUSES.includes(job.status)
+    )
+    const { branchName } = branch
+    return {
+      branchArn: branchArn(appId, branchName),
+      branchName,
+      description: '',
+      stage: branch.stage,
+      displayName: branchName.replaceAll('/', '-'),
+      enableNotification: false,
+      createTime: epochSeconds(branch.createTime),
+      updateTime: epochSeconds(branch.createTime),
+      environmentVariables: {},
+      enableAutoBuild: true,
+      customDomains: [],
+      framework: '',
+      activeJobId: (active ?? newest)?.jobId,
+      totalNumberOfJobs: String(branch.jobs.size),
+      enableBasicAuth: false,
+      ttl: '5',
+      enablePullRequestPreview: false
+    }
+  }
+
+  /** The app named by a request's appId label: 400 if malformed, 404 if unknown. */
+  function lookupApp(/** @type {string} */ appId) {
     if (!APP_ID_PATTERN.test(appId) || appId.length > 20) {
       throw badRequest(
         `1 validation error detected: Value '${appId}' at 'appId' failed to satisfy constraint: ` +
           'Member must satisfy regular expression pattern: d[a-z0-9]+'
       )
     }
+    const app = apps.get(appId)
+    if (!app) throw notFound(`App not found: ${appId}`)
+    return app
+  }
+
+  /** @param {{ appId?: string, branchName?: string, jobId?: string }} labels */
+  function lookup({ appId = '', branchName = '', jobId }) {
+    const app = lookupApp(appId)
     if (branchName.length > 255) {
       throw badRequest(
         "1 validation error detected: Value at 'branchName' failed to satisfy constraint: " +
@@ -351,9 +480,7 @@ export async function startAmplifyServer(options = {}) {
           'Member must satisfy regular expression pattern: [0-9]+'
       )
     }
-    const branches = apps.get(appId)
-    if (!branches) throw notFound(`App not found: ${appId}`)
-    const branch = branches.get(branchName)
+    const branch = app.branches.get(branchName)
     if (!branch) throw notFound(`Branch not found: ${branchName}`)
     const job = jobId === undefined ? undefined : branch.jobs.get(jobId)
     if (jobId !== undefined && !job) throw notFound(`Job not found: ${jobId}`)
@@ -422,39 +549,72 @@ export async function startAmplifyServer(options = {}) {
     },
 
     GetBranch(labels) {
-      const { appId, branchName, branch } = lookup(labels)
-      const jobs = sortedJobs(branch)
-      const newest = newestFirst ? jobs[0] : jobs[jobs.length - 1]
-      // A CANCELLING job still occupies the branch, so it counts as active like the in-progress ones.
-      const active = (newestFirst ? jobs : [...jobs].reverse()).find(
-        job => !FINAL_STATUSES.includes(job.status)
-      )
-      return {
-        branch: {
-          branchArn: branchArn(appId, branchName),
-          branchName,
-          description: '',
-          stage: 'NONE',
-          displayName: branchName.replaceAll('/', '-'),
-          enableNotification: false,
-          createTime: epochSeconds(branch.createTime),
-          updateTime: epochSeconds(branch.createTime),
-          environmentVariables: {},
-          enableAutoBuild: true,
-          customDomains: [],
-          framework: '',
-          activeJobId: (active ?? newest)?.jobId,
-          totalNumberOfJobs: String(branch.jobs.size),
-          enableBasicAuth: false,
-          ttl: '5',
-          enablePullRequestPreview: false
-        }
-      }
+      const { appId, branch } = lookup(labels)
+      return { branch: branchShape(appId, branch) }
+    },
+
+    ListBranches({ appId = '', query }) {
+      const app = lookupApp(appId)
+      const pageSize = parseMaxResults(query.maxResults)
+      const { page, nextToken } = pageBySeq([...app.branches.values()], pageSize, query.nextToken, {
+        list: 'branches',
+        appId
+      })
+      return { branches: page.map(branch => branchShape(appId, branch)), nextToken }
+    },
+
+    ListApps({ query }) {
+      const pageSize = parseMaxResults(query.maxResults, APPS_MAX_RESULTS_LIMIT, APPS_DEFAULT_PAGE_SIZE)
+      const { page, nextToken } = pageBySeq([...apps.values()], pageSize, query.nextToken, { list: 'apps' })
+      return { apps: page.map(appShape), nextToken }
     }
   }
 
-  function parseMaxResults(/** @type {string | string[] | undefined} */ raw) {
-    if (raw === undefined) return defaultPageSize
+  /**
+   * One page of apps or branches in creation order. The token carries the seq of the last item listed
+   * plus `scope` (which list it belongs to), so a token is only accepted by the list that issued it.
+   * @template {{ seq: number }} T
+   * @param {T[]} items in seq order
+   * @param {number} pageSize
+   * @param {string | string[] | undefined} token
+   * @param {{ list: string, appId?: string }} scope
+   */
+  function pageBySeq(items, pageSize, token, scope) {
+    let start = 0
+    if (token !== undefined && token !== '') {
+      const after = decodeSeqToken(token, scope)
+      start = items.findIndex(item => item.seq > after)
+      if (start < 0) start = items.length
+    }
+    const page = items.slice(start, start + pageSize)
+    const more = start + pageSize < items.length
+    const nextToken = more
+      ? Buffer.from(JSON.stringify({ ...scope, after: page[page.length - 1].seq })).toString('base64url')
+      : undefined
+    return { page, nextToken }
+  }
+
+  function decodeSeqToken(
+    /** @type {string | string[]} */ token,
+    /** @type {{ list: string, appId?: string }} */ scope
+  ) {
+    try {
+      const parsed = JSON.parse(Buffer.from(String(token), 'base64url').toString('utf8'))
+      if (parsed.list === scope.list && parsed.appId === scope.appId && Number.isSafeInteger(parsed.after)) {
+        return /** @type {number} */ (parsed.after)
+      }
+    } catch {
+      // fall through to the error below
+    }
+    throw badRequest('Invalid nextToken provided.')
+  }
+
+  function parseMaxResults(
+    /** @type {string | string[] | undefined} */ raw,
+    limit = MAX_RESULTS_LIMIT,
+    fallback = defaultPageSize
+  ) {
+    if (raw === undefined) return fallback
     const value = Array.isArray(raw) ? raw[0] : raw
     if (!/^-?\d+$/.test(value)) {
       throw badRequest(
@@ -462,13 +622,13 @@ export async function startAmplifyServer(options = {}) {
       )
     }
     const n = Number(value)
-    if (n < 0 || n > MAX_RESULTS_LIMIT) {
+    if (n < 0 || n > limit) {
       throw badRequest(
         `1 validation error detected: Value '${value}' at 'maxResults' failed to satisfy constraint: ` +
-          `Member must have value ${n < 0 ? 'greater than or equal to 0' : `less than or equal to ${MAX_RESULTS_LIMIT}`}`
+          `Member must have value ${n < 0 ? 'greater than or equal to 0' : `less than or equal to ${limit}`}`
       )
     }
-    return n === 0 ? defaultPageSize : n
+    return n === 0 ? fallback : n
   }
 
   /** Tokens are opaque to clients; ours carry the last listed job id and the branch they belong to. */
@@ -617,11 +777,29 @@ export async function startAmplifyServer(options = {}) {
     }
     requests.push(entry) // logged on arrival, so the log keeps the order requests came in
 
+    // In flight until the response is finished or the socket goes (reset, hang given up, close()).
+    inFlight++
+    peakInFlight = Math.max(peakInFlight, inFlight)
+    const end = () => {
+      if (!ends.delete(end)) return // already ended
+      inFlight--
+      entry.endTime = Date.now()
+    }
+    ends.add(end)
+    res.once('finish', end)
+    res.once('close', end)
+
+    /** When the response may go out: set once the body is read, so slow uploads do not eat the latency. */
+    let due = 0
+
     /** @param {number} status @param {object} payload @param {string} [errorType] */
-    const send = (status, payload, errorType) => {
+    const send = async (status, payload, errorType) => {
+      const text = JSON.stringify(payload) // the state as of now, even if the answer is delayed
+      const wait = due - Date.now()
+      if (wait > 0 && !(await delay(wait))) return // close() came first: the socket is gone
+      if (res.destroyed) return // the client gave up while we waited
       entry.status = status
       if (errorType) entry.errorType = errorType
-      const text = JSON.stringify(payload)
       res.writeHead(status, {
         'content-type': 'application/json',
         'content-length': Buffer.byteLength(text),
@@ -636,6 +814,7 @@ export async function startAmplifyServer(options = {}) {
       const chunks = []
       for await (const chunk of req) chunks.push(chunk)
       const body = Buffer.concat(chunks)
+      due = Date.now() + latencyMs
       // Verified up front so the log shows the signature of every request, even faulted ones.
       const auth = await checkSignature(req, rawPath, query, body)
       entry.signature = auth.signature
@@ -683,9 +862,13 @@ export async function startAmplifyServer(options = {}) {
       )
       if (denied) {
         const resource =
-          jobId === undefined
-            ? branchArn(appId ?? '', branchName ?? '')
-            : jobArn(appId ?? '', branchName ?? '', jobId)
+          operation === 'ListApps'
+            ? appArn('*')
+            : operation === 'ListBranches'
+              ? appArn(appId ?? '')
+              : jobId === undefined
+                ? branchArn(appId ?? '', branchName ?? '')
+                : jobArn(appId ?? '', branchName ?? '', jobId)
         throw new ServiceError(
           403,
           'AccessDeniedException',
@@ -694,11 +877,29 @@ export async function startAmplifyServer(options = {}) {
         )
       }
 
-      send(200, operations[operation]({ appId, branchName, jobId, query }))
+      await send(200, operations[operation]({ appId, branchName, jobId, query }))
     } catch (error) {
-      if (error instanceof ServiceError) send(error.status, { message: error.message }, error.type)
-      else send(500, { message: `Local Amplify server error: ${String(error)}` }, 'InternalFailureException')
+      if (error instanceof ServiceError) await send(error.status, { message: error.message }, error.type)
+      else {
+        await send(
+          500,
+          { message: `Local Amplify server error: ${String(error)}` },
+          'InternalFailureException'
+        )
+      }
     }
+  }
+
+  /** Resolves true after `ms`, or false at once when close() cancels the wait. */
+  function delay(/** @type {number} */ ms) {
+    return new Promise(resolve => {
+      const timer = setTimeout(() => {
+        delays.delete(timer)
+        resolve(true)
+      }, ms)
+      timer.unref()
+      delays.set(timer, resolve)
+    })
   }
 
   const server = options.tls
@@ -716,15 +917,27 @@ export async function startAmplifyServer(options = {}) {
     region,
     accountId,
     requests,
-    addApp,
-    addBranch(appId, branchName) {
-      ensureBranch(appId, branchName)
+    get inFlight() {
+      return inFlight
+    },
+    get peakInFlight() {
+      return peakInFlight
+    },
+    setLatency(ms) {
+      latencyMs = checkLatency(ms)
+    },
+    addApp(appId, meta) {
+      addApp(appId, meta)
+    },
+    addBranch(appId, branchName, meta) {
+      ensureBranch(appId, branchName, meta)
     },
     addJob,
     addJobs,
     getJob,
     setJobStatus,
     deleteBranch,
+    appArn,
     branchArn,
     jobArn,
     onRequest(fn) {
@@ -750,13 +963,20 @@ export async function startAmplifyServer(options = {}) {
     },
     clearRequests() {
       requests.length = 0
+      peakInFlight = inFlight // the peak starts again from what is still in flight
     },
     async close() {
       for (const timer of timers) clearTimeout(timer)
       timers.clear()
+      for (const [timer, resolve] of delays) {
+        clearTimeout(timer)
+        resolve(false)
+      }
+      delays.clear()
       const closed = new Promise(resolve => server.close(() => resolve(undefined)))
       server.closeAllConnections() // also drops keep-alive and hanging sockets, so close() never waits on them
       await closed
+      for (const end of ends) end() // their sockets are destroyed; 'close' may not have been emitted yet
     }
   }
 }

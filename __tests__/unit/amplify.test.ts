@@ -9,23 +9,19 @@ import {
   GetJobCommand,
   InternalFailureException,
   LimitExceededException,
+  ListAppsCommand,
+  ListBranchesCommand,
   ListJobsCommand,
   NotFoundException,
   StopJobCommand,
   UnauthorizedException,
   type JobSummary
 } from '@aws-sdk/client-amplify'
-import {
-  AmplifyRequestError,
-  createAmplify,
-  describeFailure,
-  isRefusedStop,
-  resourceArn,
-  type Target
-} from '../../src/amplify.js'
-import { ActionError } from '../../src/errors.js'
+import { createAmplify, describeFailure, isRefusedStop, resourceArn } from '../../src/amplify.js'
+import { ActionError, AmplifyRequestError } from '../../src/errors.js'
+import type { RequestSubject } from '../../src/messages.js'
 
-const target: Target = { region: 'us-east-1', appId: 'd1a2b3c4d5e6f7', branchName: 'feature/login' }
+const target: RequestSubject = { region: 'us-east-1', appId: 'd1a2b3c4d5e6f7', branchName: 'feature/login' }
 const where = { appId: target.appId, branchName: target.branchName }
 
 function summary(jobId: string, status: string, extra: Partial<JobSummary> = {}): JobSummary {
@@ -52,7 +48,7 @@ afterEach(() => {
 })
 
 function amplify(env: NodeJS.ProcessEnv = {}) {
-  return createAmplify(target, { env })
+  return createAmplify('us-east-1', { env })
 }
 
 describe('listJobs', () => {
@@ -69,7 +65,7 @@ describe('listJobs', () => {
       return pages[input.nextToken ?? 'first']
     })
 
-    const jobs = await amplify().listJobs()
+    const jobs = await amplify().listJobs(where)
 
     expect(jobs.map(j => [j.jobId, j.status])).toEqual([
       ['5', 'RUNNING'],
@@ -87,21 +83,23 @@ describe('listJobs', () => {
 
   it('maps the summary fields the action uses', async () => {
     amplifyMock.on(ListJobsCommand).resolves({ jobSummaries: [summary('7', 'RUNNING')] })
-    expect(await amplify().listJobs()).toEqual([
+    expect(await amplify().listJobs(where)).toEqual([
       {
+        ...where,
         jobId: '7',
         jobArn:
           'arn:aws:amplify:us-east-1:123456789012:apps/d1a2b3c4d5e6f7/branches/feature/login/jobs/0000000007',
         status: 'RUNNING',
         commitId: 'c0ffee7'.padEnd(40, '0'),
-        commitMessage: 'commit of job 7'
+        commitMessage: 'commit of job 7',
+        startTime: 0
       }
     ])
   })
 
   it('an empty branch (no jobSummaries at all) is an empty list', async () => {
     amplifyMock.on(ListJobsCommand).resolves({})
-    expect(await amplify().listJobs()).toEqual([])
+    expect(await amplify().listJobs(where)).toEqual([])
   })
 
   it('a failure on a later page is described as a ListJobs failure', async () => {
@@ -111,17 +109,79 @@ describe('listJobs', () => {
       .on(ListJobsCommand, { nextToken: 't' })
       .rejects(new NotFoundException({ message: 'Branch not found', $metadata: {} }))
     const error = await amplify()
-      .listJobs()
+      .listJobs(where)
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AmplifyRequestError)
     expect(error).toMatchObject({ kind: 'not-found', operation: 'ListJobs', missing: 'branch' })
   })
 })
 
+describe('listApps and listBranches', () => {
+  it('listApps reads every page, 50 apps a page, keeping id, name and repository', async () => {
+    const sent: object[] = []
+    amplifyMock.on(ListAppsCommand).callsFake(input => {
+      sent.push({ ...input })
+      return input.nextToken
+        ? { apps: [{ appId: 'd2', name: 'admin', repository: 'https://github.com/o/r' }] }
+        : { apps: [{ appId: 'd1', name: 'web', repository: 'https://github.com/o/r.git' }], nextToken: 'p2' }
+    })
+    expect(await amplify().listApps()).toEqual([
+      { appId: 'd1', name: 'web', repository: 'https://github.com/o/r.git' },
+      { appId: 'd2', name: 'admin', repository: 'https://github.com/o/r' }
+    ])
+    expect(sent).toEqual([
+      { maxResults: 50, nextToken: undefined },
+      { maxResults: 50, nextToken: 'p2' }
+    ])
+  })
+
+  it('listBranches reads every page of the app, 50 branches a page, and returns the names', async () => {
+    const sent: object[] = []
+    amplifyMock.on(ListBranchesCommand).callsFake(input => {
+      sent.push({ ...input })
+      return input.nextToken
+        ? { branches: [{ branchName: 'pr-7' }] }
+        : { branches: [{ branchName: 'main' }], nextToken: 'p2' }
+    })
+    expect(await amplify().listBranches('d1')).toEqual(['main', 'pr-7'])
+    expect(sent).toEqual([
+      { appId: 'd1', maxResults: 50, nextToken: undefined },
+      { appId: 'd1', maxResults: 50, nextToken: 'p2' }
+    ])
+  })
+
+  it('a denied ListApps names amplify:ListApps on *, which has no resource-level permission', async () => {
+    amplifyMock.on(ListAppsCommand).rejects(serviceError('AccessDeniedException', 'Access denied'))
+    const error = await amplify()
+      .listApps()
+      .catch((e: unknown) => e)
+    expect(error).toMatchObject({ kind: 'permission', operation: 'ListApps' })
+    expect((error as Error).message).toBe(
+      'Amplify ListApps for the apps in us-east-1 was denied (AccessDeniedException: Access denied). Allow amplify:ListApps on * in the policy of the role this step uses.'
+    )
+  })
+
+  it('a missing app in ListBranches is a not-found app', async () => {
+    amplifyMock
+      .on(ListBranchesCommand)
+      .rejects(new NotFoundException({ message: 'App not found: d9', $metadata: {} }))
+    const error = await amplify()
+      .listBranches('d9')
+      .catch((e: unknown) => e)
+    expect(error).toMatchObject({ kind: 'not-found', operation: 'ListBranches', missing: 'app' })
+  })
+
+  it('ListBranches is authorized on the app ARN', () => {
+    expect(resourceArn('ListBranches', target)).toBe(
+      'arn:aws:amplify:us-east-1:<account-id>:apps/d1a2b3c4d5e6f7'
+    )
+  })
+})
+
 describe('stopJob', () => {
   it('sends one StopJob for the app, branch and job, and returns its summary', async () => {
     amplifyMock.on(StopJobCommand).resolves({ jobSummary: summary('42', 'CANCELLING') })
-    const job = await amplify().stopJob('42')
+    const job = await amplify().stopJob(where, '42')
     expect(job).toMatchObject({ jobId: '42', status: 'CANCELLING', commitMessage: 'commit of job 42' })
     expect(amplifyMock.commandCalls(StopJobCommand).map(c => c.args[0].input)).toEqual([
       { ...where, jobId: '42' }
@@ -131,12 +191,14 @@ describe('stopJob', () => {
 
   it('a reply without a summary keeps the job id and marks the status unknown', async () => {
     amplifyMock.on(StopJobCommand).resolves({} as never)
-    expect(await amplify().stopJob('42')).toEqual({
+    expect(await amplify().stopJob(where, '42')).toEqual({
+      ...where,
       jobId: '42',
       jobArn: '',
       status: 'UNKNOWN',
       commitId: undefined,
-      commitMessage: undefined
+      commitMessage: undefined,
+      startTime: undefined
     })
   })
 
@@ -145,7 +207,7 @@ describe('stopJob', () => {
       .on(StopJobCommand)
       .rejects(new BadRequestException({ message: 'Job is already in SUCCEED state', $metadata: {} }))
     const error = await amplify()
-      .stopJob('42')
+      .stopJob(where, '42')
       .catch((e: unknown) => e)
     expect(error).toBeInstanceOf(AmplifyRequestError)
     expect(error).toMatchObject({ kind: 'service', operation: 'StopJob', errorName: 'BadRequestException' })
@@ -156,14 +218,14 @@ describe('stopJob', () => {
 describe('getJob', () => {
   it('reads the job summary out of GetJob', async () => {
     amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('9', 'CANCELLED'), steps: [] } })
-    const job = await amplify().getJob('9')
+    const job = await amplify().getJob(where, '9')
     expect(job).toMatchObject({ jobId: '9', status: 'CANCELLED', commitId: 'c0ffee9'.padEnd(40, '0') })
     expect(amplifyMock.commandCalls(GetJobCommand)[0].args[0].input).toEqual({ ...where, jobId: '9' })
   })
 
   it('a reply without a job keeps the job id and marks the status unknown', async () => {
     amplifyMock.on(GetJobCommand).resolves({} as never)
-    expect(await amplify().getJob('9')).toMatchObject({ jobId: '9', jobArn: '', status: 'UNKNOWN' })
+    expect(await amplify().getJob(where, '9')).toMatchObject({ jobId: '9', jobArn: '', status: 'UNKNOWN' })
   })
 
   it('a missing job is a not-found error about that job', async () => {
@@ -171,7 +233,7 @@ describe('getJob', () => {
       .on(GetJobCommand)
       .rejects(new NotFoundException({ message: 'Job 9 not found', $metadata: {} }))
     const error = await amplify()
-      .getJob('9')
+      .getJob(where, '9')
       .catch((e: unknown) => e)
     expect(error).toMatchObject({ kind: 'not-found', operation: 'GetJob', missing: 'job' })
   })
@@ -180,7 +242,7 @@ describe('getJob', () => {
 describe('the client', () => {
   it('bounds every request with timeouts and retries 5 times by default', async () => {
     amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('9', 'CANCELLED'), steps: [] } })
-    await amplify().getJob('9')
+    await amplify().getJob(where, '9')
     const client = amplifyMock.send.getCall(0).thisValue as AmplifyClient
     expect(await client.config.maxAttempts()).toBe(5)
     expect(await client.config.region()).toBe('us-east-1')
@@ -199,7 +261,7 @@ describe('the client', () => {
     process.env.AWS_MAX_ATTEMPTS = '2'
     try {
       amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('9', 'CANCELLED'), steps: [] } })
-      await amplify({ AWS_MAX_ATTEMPTS: '2' }).getJob('9')
+      await amplify({ AWS_MAX_ATTEMPTS: '2' }).getJob(where, '9')
       const client = amplifyMock.send.getCall(0).thisValue as AmplifyClient
       expect(await client.config.maxAttempts()).toBe(2)
     } finally {
@@ -231,8 +293,7 @@ describe('describeFailure', () => {
           `User: arn:aws:sts::123456789012:assumed-role/ci/gh is not authorized to perform: amplify:StopJob on resource: ${arn} because no identity-based policy allows the amplify:StopJob action`
         ),
         'StopJob',
-        target,
-        '42'
+        { ...target, jobId: '42' }
       )
       expect(error).toBeInstanceOf(ActionError)
       expect(error.kind).toBe('permission')
@@ -243,12 +304,10 @@ describe('describeFailure', () => {
     })
 
     it('without an ARN in the message, names the constructed one with <account-id>', () => {
-      const error = describeFailure(
-        serviceError('AccessDeniedException', 'Access denied'),
-        'StopJob',
-        target,
-        '42'
-      )
+      const error = describeFailure(serviceError('AccessDeniedException', 'Access denied'), 'StopJob', {
+        ...target,
+        jobId: '42'
+      })
       expect(error.message).toContain(
         'Allow amplify:StopJob on arn:aws:amplify:us-east-1:<account-id>:apps/d1a2b3c4d5e6f7/branches/feature/login/jobs/*'
       )
@@ -265,8 +324,7 @@ describe('describeFailure', () => {
       const error = describeFailure(
         new UnauthorizedException({ message: 'Unauthorized', $metadata: { httpStatusCode: 401 } }),
         'GetJob',
-        target,
-        '42'
+        { ...target, jobId: '42' }
       )
       expect(error.kind).toBe('permission')
       expect(error.message).toMatch(
@@ -301,7 +359,7 @@ describe('describeFailure', () => {
       const cause = Object.assign(new Error('Could not load credentials from any providers'), {
         name: 'CredentialsProviderError'
       })
-      const error = describeFailure(cause, 'StopJob', target, '1')
+      const error = describeFailure(cause, 'StopJob', { ...target, jobId: '1' })
       expect(error.kind).toBe('credentials')
       expect(error.errorName).toBeUndefined()
       expect(error.message).toBe(
@@ -331,7 +389,7 @@ describe('describeFailure', () => {
     })
 
     it('the job', () => {
-      const error = describeFailure(notFound('Job 42 not found'), 'StopJob', target, '42')
+      const error = describeFailure(notFound('Job 42 not found'), 'StopJob', { ...target, jobId: '42' })
       expect(error).toMatchObject({ kind: 'not-found', missing: 'job', operation: 'StopJob' })
       expect(error.message).toContain(
         'Job 42 was not found on branch "feature/login" of app d1a2b3c4d5e6f7: check job-id.'
@@ -340,7 +398,7 @@ describe('describeFailure', () => {
     })
 
     it('neither named: a job request assumes the job', () => {
-      const error = describeFailure(notFound('Not Found'), 'GetJob', target, '42')
+      const error = describeFailure(notFound('Not Found'), 'GetJob', { ...target, jobId: '42' })
       expect(error.missing).toBe('job')
     })
 
@@ -356,12 +414,10 @@ describe('describeFailure', () => {
       const jobBoard = { ...target, branchName: 'feature/job-board' }
       const listed = describeFailure(notFound('Branch not found: feature/job-board'), 'ListJobs', jobBoard)
       expect(listed.missing).toBe('branch')
-      const stopped = describeFailure(
-        notFound('Branch not found: feature/job-board'),
-        'StopJob',
-        jobBoard,
-        '42'
-      )
+      const stopped = describeFailure(notFound('Branch not found: feature/job-board'), 'StopJob', {
+        ...jobBoard,
+        jobId: '42'
+      })
       expect(stopped.missing).toBe('branch')
       expect(isRefusedStop(stopped)).toBe(false)
     })
@@ -372,7 +428,7 @@ describe('describeFailure', () => {
     })
 
     it('a StopJob NotFound naming the branch is not a refused stop', () => {
-      const error = describeFailure(notFound('Branch not found'), 'StopJob', target, '42')
+      const error = describeFailure(notFound('Branch not found'), 'StopJob', { ...target, jobId: '42' })
       expect(error.missing).toBe('branch')
       expect(isRefusedStop(error)).toBe(false)
     })
@@ -382,8 +438,7 @@ describe('describeFailure', () => {
     const error = describeFailure(
       serviceError('ExpiredTokenException', 'The security token included in the request is expired'),
       'GetJob',
-      target,
-      '42'
+      { ...target, jobId: '42' }
     )
     expect(error.kind).toBe('credentials')
     expect(error.message).toMatch(/^The AWS credentials expired before Amplify GetJob for job 42/)
@@ -394,8 +449,7 @@ describe('describeFailure', () => {
     const error = describeFailure(
       Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }),
       'GetJob',
-      target,
-      '42'
+      { ...target, jobId: '42' }
     )
     expect(error.kind).toBe('network')
     expect(error.message).toMatch(/^Amplify did not answer GetJob for job 42 .* in time/)
@@ -408,8 +462,7 @@ describe('describeFailure', () => {
         $metadata: { httpStatusCode: 429, attempts: 5 }
       }),
       'StopJob',
-      target,
-      '42'
+      { ...target, jobId: '42' }
     )
     expect(error.kind).toBe('throttled')
     expect(error.message).toBe(
@@ -441,8 +494,7 @@ describe('describeFailure', () => {
         $metadata: { httpStatusCode: 503 }
       }),
       'GetJob',
-      target,
-      '1'
+      { ...target, jobId: '1' }
     )
     expect(error.kind).toBe('service')
     expect(error.message).toMatch(/This is on Amplify's side/)
@@ -453,7 +505,7 @@ describe('describeFailure', () => {
       name: 'TimeoutError',
       $metadata: { attempts: 5 }
     })
-    const error = describeFailure(cause, 'GetJob', target, '42')
+    const error = describeFailure(cause, 'GetJob', { ...target, jobId: '42' })
     expect(error.kind).toBe('network')
     expect(error.message).toBe(
       'Amplify did not answer GetJob for job 42 on branch "feature/login" in time after 5 attempts. Check the runner\'s network or proxy (HTTPS_PROXY, NO_PROXY) and re-run.'
@@ -488,8 +540,7 @@ describe('describeFailure', () => {
         $metadata: { httpStatusCode: 400 }
       }),
       'StopJob',
-      target,
-      '42'
+      { ...target, jobId: '42' }
     )
     expect(error.kind).toBe('service')
     expect(error.message).toBe(
@@ -498,7 +549,10 @@ describe('describeFailure', () => {
   })
 
   it('anything else keeps its name and message, on one line', () => {
-    const error = describeFailure(new Error('boom\r\n::error::injected'), 'GetJob', target, '42')
+    const error = describeFailure(new Error('boom\r\n::error::injected'), 'GetJob', {
+      ...target,
+      jobId: '42'
+    })
     expect(error.kind).toBe('service')
     expect(error.message).toBe(
       'Amplify GetJob for job 42 on branch "feature/login" failed (Error: boom ::error::injected).'
@@ -513,7 +567,10 @@ describe('describeFailure', () => {
   it('isRefusedStop is false for other errors', () => {
     expect(
       isRefusedStop(
-        describeFailure(new InternalFailureException({ message: 'x', $metadata: {} }), 'StopJob', target, '1')
+        describeFailure(new InternalFailureException({ message: 'x', $metadata: {} }), 'StopJob', {
+          ...target,
+          jobId: '1'
+        })
       )
     ).toBe(false)
     expect(isRefusedStop(new Error('BadRequestException'))).toBe(false)

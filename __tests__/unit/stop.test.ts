@@ -12,7 +12,8 @@ import {
   UnauthorizedException,
   type JobSummary
 } from '@aws-sdk/client-amplify'
-import { AmplifyRequestError, createAmplify } from '../../src/amplify.js'
+import { createAmplify } from '../../src/amplify.js'
+import { AmplifyRequestError } from '../../src/errors.js'
 import type { Job } from '../../src/jobs.js'
 import { stopAll, stopJob } from '../../src/stop.js'
 
@@ -37,11 +38,13 @@ function summary(jobId: string, status: string, extra: Partial<JobSummary> = {})
 
 function listed(jobId: string, status: string): Job {
   return {
+    ...where,
     jobId,
     jobArn: arn(jobId),
     status,
     commitId: `abc${jobId}`.padEnd(40, '0'),
-    commitMessage: `job ${jobId}`
+    commitMessage: `job ${jobId}`,
+    startTime: 0
   }
 }
 
@@ -59,21 +62,23 @@ afterEach(() => {
   amplifyMock.reset()
 })
 
-const amplify = () => createAmplify(target, { env: {} })
+const amplify = () => createAmplify(target.region, { env: {} })
 
 describe('stopJob by id', () => {
   it('a successful stop is exactly one StopJob and no GetJob', async () => {
     amplifyMock.on(StopJobCommand).resolves({ jobSummary: summary('42', 'CANCELLING') })
 
-    const outcome = await stopJob(amplify(), '42')
+    const outcome = await stopJob(amplify(), where, '42')
 
     expect(outcome).toEqual({
       job: {
+        ...where,
         jobId: '42',
         jobArn: arn('42'),
         status: 'CANCELLING',
         commitId: 'abc42'.padEnd(40, '0'),
-        commitMessage: 'job 42'
+        commitMessage: 'job 42',
+        startTime: 0
       },
       result: 'stopped',
       previousStatus: undefined
@@ -89,7 +94,7 @@ describe('stopJob by id', () => {
       amplifyMock.on(StopJobCommand).rejects(refused())
       amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('42', status), steps: [] } })
 
-      const outcome = await stopJob(amplify(), '42')
+      const outcome = await stopJob(amplify(), where, '42')
 
       expect(outcome.result).toBe('already-ended')
       expect(outcome.job.status).toBe(status)
@@ -103,7 +108,7 @@ describe('stopJob by id', () => {
   it('refused, and GetJob says CANCELLING: already-stopping', async () => {
     amplifyMock.on(StopJobCommand).rejects(refused())
     amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('42', 'CANCELLING'), steps: [] } })
-    const outcome = await stopJob(amplify(), '42')
+    const outcome = await stopJob(amplify(), where, '42')
     expect(outcome.result).toBe('already-stopping')
     expect(outcome.job.status).toBe('CANCELLING')
   })
@@ -113,7 +118,7 @@ describe('stopJob by id', () => {
       .on(StopJobCommand)
       .rejects(new NotFoundException({ message: 'Job 42 not found', $metadata: {} }))
     amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('42', 'SUCCEED'), steps: [] } })
-    expect((await stopJob(amplify(), '42')).result).toBe('already-ended')
+    expect((await stopJob(amplify(), where, '42')).result).toBe('already-ended')
   })
 
   it.each(['RUNNING', 'PENDING', 'SOMETHING_NEW'])(
@@ -122,7 +127,7 @@ describe('stopJob by id', () => {
       amplifyMock.on(StopJobCommand).rejects(refused())
       amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('42', status), steps: [] } })
 
-      const error = await stopJob(amplify(), '42').catch((e: unknown) => e)
+      const error = await stopJob(amplify(), where, '42').catch((e: unknown) => e)
 
       expect(error).toBeInstanceOf(AmplifyRequestError)
       expect(error).toMatchObject({ operation: 'StopJob', errorName: 'BadRequestException', kind: 'service' })
@@ -138,7 +143,7 @@ describe('stopJob by id', () => {
       .on(GetJobCommand)
       .rejects(new NotFoundException({ message: 'Job 42 not found', $metadata: {} }))
 
-    const error = await stopJob(amplify(), '42').catch((e: unknown) => e)
+    const error = await stopJob(amplify(), where, '42').catch((e: unknown) => e)
 
     expect(error).toMatchObject({ kind: 'not-found', missing: 'job', operation: 'GetJob' })
     expect((error as Error).message).toContain(
@@ -148,7 +153,7 @@ describe('stopJob by id', () => {
 
   it('any other failure throws at once, with no GetJob', async () => {
     amplifyMock.on(StopJobCommand).rejects(new UnauthorizedException({ message: 'no', $metadata: {} }))
-    await expect(stopJob(amplify(), '42')).rejects.toMatchObject({ kind: 'permission' })
+    await expect(stopJob(amplify(), where, '42')).rejects.toMatchObject({ kind: 'permission' })
     expect(amplifyMock.commandCalls(GetJobCommand)).toHaveLength(0)
   })
 })
@@ -159,7 +164,7 @@ describe('stopJob of a discovered job', () => {
       jobSummary: { jobId: '7', jobArn: arn('7'), status: 'CANCELLING', commitId: '' } as JobSummary
     })
 
-    const outcome = await stopJob(amplify(), '7', listed('7', 'RUNNING'))
+    const outcome = await stopJob(amplify(), where, '7', listed('7', 'RUNNING'))
 
     expect(outcome).toEqual({
       job: { ...listed('7', 'RUNNING'), status: 'CANCELLING' },
@@ -171,7 +176,7 @@ describe('stopJob of a discovered job', () => {
   it('a job that ended between ListJobs and StopJob is already-ended, with its status before', async () => {
     amplifyMock.on(StopJobCommand).rejects(refused())
     amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('7', 'SUCCEED'), steps: [] } })
-    const outcome = await stopJob(amplify(), '7', listed('7', 'RUNNING'))
+    const outcome = await stopJob(amplify(), where, '7', listed('7', 'RUNNING'))
     expect(outcome).toMatchObject({
       result: 'already-ended',
       previousStatus: 'RUNNING',

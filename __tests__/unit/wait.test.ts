@@ -4,12 +4,15 @@ import { describe, it, expect } from '@jest/globals'
 import type { Amplify } from '../../src/amplify.js'
 import { ActionError } from '../../src/errors.js'
 import { needsWaiting, type Job, type JobOutcome, type JobResult } from '../../src/jobs.js'
+import { waitTimedOut } from '../../src/messages.js'
 import {
   DEFAULT_SCHEDULE,
+  PROGRESS_EVERY_MS,
   baseDelay,
-  describeUnfinished,
   waitUntilEnded,
-  type Clock
+  type Clock,
+  type PollSchedule,
+  type WaitProgress
 } from '../../src/wait.js'
 
 /**
@@ -32,10 +35,21 @@ class FakeClock implements Clock {
     return this.fixedRandom
   }
 
-  sleep(ms: number): Promise<void> {
+  /** The polls' sleeps: the progress ticks (exactly PROGRESS_EVERY_MS; a poll sleeps 12 s at most) left out. */
+  get pollSleeps(): number[] {
+    return this.sleeps.filter(ms => ms !== PROGRESS_EVERY_MS)
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
     this.sleeps.push(ms)
     return new Promise(wake => {
-      this.timers.push({ at: this.time + ms, wake })
+      const timer = { at: this.time + ms, wake }
+      this.timers.push(timer)
+      // Like the real clock, an abort wakes the sleeper at once and leaves no timer behind.
+      signal?.addEventListener('abort', () => {
+        this.timers = this.timers.filter(t => t !== timer)
+        wake()
+      })
       this.pump()
     })
   }
@@ -67,11 +81,17 @@ function scriptedAmplify(clock: Pick<Clock, 'now'>, script: Record<string, Statu
     async stopJob() {
       throw new Error('not expected')
     },
-    async getJob(jobId) {
+    async listApps() {
+      throw new Error('not expected')
+    },
+    async listBranches() {
+      throw new Error('not expected')
+    },
+    async getJob(branch, jobId) {
       polls.push({ jobId, at: clock.now() })
       const status = script[jobId](clock.now())
       if (status instanceof Error) throw status
-      return { jobId, jobArn: 'from GetJob, must not be used', status }
+      return { ...branch, jobId, jobArn: 'from GetJob, must not be used', status }
     },
     close() {}
   }
@@ -81,6 +101,8 @@ function scriptedAmplify(clock: Pick<Clock, 'now'>, script: Record<string, Statu
 
 function job(jobId: string, status: string): Job {
   return {
+    appId: 'd1',
+    branchName: 'main',
     jobId,
     jobArn: `arn:aws:amplify:us-east-1:123456789012:apps/d1/branches/main/jobs/${jobId.padStart(10, '0')}`,
     status,
@@ -106,13 +128,7 @@ describe('waitUntilEnded', () => {
     const clock = new FakeClock()
     const { amplify, pollTimes } = scriptedAmplify(clock, { '7': cancelledAfter(3000) })
 
-    const result = await waitUntilEnded(
-      amplify,
-      [outcome('7', 'CANCELLING')],
-      300_000,
-      DEFAULT_SCHEDULE,
-      clock
-    )
+    const result = await waitUntilEnded(amplify, [outcome('7', 'CANCELLING')], { timeoutMs: 300_000, clock })
 
     expect(pollTimes('7')).toEqual([500, 1500, 3500])
     expect(result.unfinished).toEqual([])
@@ -129,13 +145,7 @@ describe('waitUntilEnded', () => {
   it('stops polling at the first final status, whichever it is', async () => {
     const clock = new FakeClock()
     const { amplify, pollTimes } = scriptedAmplify(clock, { '7': t => (t >= 1000 ? 'SUCCEED' : 'RUNNING') })
-    const result = await waitUntilEnded(
-      amplify,
-      [outcome('7', 'CANCELLING')],
-      60_000,
-      DEFAULT_SCHEDULE,
-      clock
-    )
+    const result = await waitUntilEnded(amplify, [outcome('7', 'CANCELLING')], { timeoutMs: 60_000, clock })
     expect(pollTimes('7')).toHaveLength(2)
     expect(result.outcomes[0].job.status).toBe('SUCCEED')
   })
@@ -144,13 +154,7 @@ describe('waitUntilEnded', () => {
     const clock = new FakeClock()
     const { amplify, pollTimes } = scriptedAmplify(clock, { '7': always('CANCELLING') })
 
-    const result = await waitUntilEnded(
-      amplify,
-      [outcome('7', 'CANCELLING')],
-      30_000,
-      DEFAULT_SCHEDULE,
-      clock
-    )
+    const result = await waitUntilEnded(amplify, [outcome('7', 'CANCELLING')], { timeoutMs: 30_000, clock })
 
     // the last sleep is cut to the deadline, with one last poll there
     expect(pollTimes('7')).toEqual([500, 1500, 3500, 7500, 15500, 25500, 30000])
@@ -162,7 +166,7 @@ describe('waitUntilEnded', () => {
   it('an unknown status is not final: it keeps polling until the timeout', async () => {
     const clock = new FakeClock()
     const { amplify } = scriptedAmplify(clock, { '7': always('ARCHIVING') })
-    const result = await waitUntilEnded(amplify, [outcome('7', 'CANCELLING')], 5_000, DEFAULT_SCHEDULE, clock)
+    const result = await waitUntilEnded(amplify, [outcome('7', 'CANCELLING')], { timeoutMs: 5_000, clock })
     expect(result.unfinished.map(o => o.job.status)).toEqual(['ARCHIVING'])
   })
 
@@ -173,16 +177,10 @@ describe('waitUntilEnded', () => {
       '7': t => (t < 3000 ? throttled : 'CANCELLED')
     })
 
-    const result = await waitUntilEnded(
-      amplify,
-      [outcome('7', 'CANCELLING')],
-      300_000,
-      DEFAULT_SCHEDULE,
-      clock
-    )
+    const result = await waitUntilEnded(amplify, [outcome('7', 'CANCELLING')], { timeoutMs: 300_000, clock })
 
     // unthrottled it would sleep 500, 1000, 2000; each throttled poll skips one step of the backoff
-    expect(clock.sleeps).toEqual([500, 2000, 8000])
+    expect(clock.pollSleeps).toEqual([500, 2000, 8000])
     expect(pollTimes('7')).toEqual([500, 2500, 10500])
     expect(result.outcomes[0].job.status).toBe('CANCELLED')
     expect(result.unfinished).toEqual([])
@@ -196,13 +194,10 @@ describe('waitUntilEnded', () => {
       const { amplify } = scriptedAmplify(clock, {
         '7': () => (failures++ < 2 ? new ActionError(kind, 'passing') : 'CANCELLED')
       })
-      const result = await waitUntilEnded(
-        amplify,
-        [outcome('7', 'CANCELLING')],
-        300_000,
-        DEFAULT_SCHEDULE,
+      const result = await waitUntilEnded(amplify, [outcome('7', 'CANCELLING')], {
+        timeoutMs: 300_000,
         clock
-      )
+      })
       expect(result.outcomes[0].job.status).toBe('CANCELLED')
     }
   )
@@ -213,7 +208,7 @@ describe('waitUntilEnded', () => {
     const { amplify, pollTimes } = scriptedAmplify(clock, { '7': () => denied })
 
     await expect(
-      waitUntilEnded(amplify, [outcome('7', 'CANCELLING')], 300_000, DEFAULT_SCHEDULE, clock)
+      waitUntilEnded(amplify, [outcome('7', 'CANCELLING')], { timeoutMs: 300_000, clock })
     ).rejects.toBe(denied)
     expect(pollTimes('7')).toEqual([500])
   })
@@ -225,12 +220,12 @@ describe('waitUntilEnded', () => {
       '8': () => new TypeError('bug')
     })
     await expect(
-      waitUntilEnded(amplify, [outcome('7', 'CANCELLING')], 9_000, DEFAULT_SCHEDULE, clock)
+      waitUntilEnded(amplify, [outcome('7', 'CANCELLING')], { timeoutMs: 9_000, clock })
     ).rejects.toMatchObject({
       kind: 'not-found'
     })
     await expect(
-      waitUntilEnded(amplify, [outcome('8', 'CANCELLING')], 9_000, DEFAULT_SCHEDULE, clock)
+      waitUntilEnded(amplify, [outcome('8', 'CANCELLING')], { timeoutMs: 9_000, clock })
     ).rejects.toBeInstanceOf(TypeError)
   })
 
@@ -245,10 +240,10 @@ describe('waitUntilEnded', () => {
       outcome('5', 'CANCELLED', 'stopped')
     ]
 
-    const result = await waitUntilEnded(amplify, outcomes, 300_000, DEFAULT_SCHEDULE, clock)
+    const result = await waitUntilEnded(amplify, outcomes, { timeoutMs: 300_000, clock })
 
     expect(polls).toEqual([])
-    expect(clock.sleeps).toEqual([])
+    expect(clock.pollSleeps).toEqual([])
     expect(result).toEqual({ outcomes, unfinished: [], waitedMs: 0 })
   })
 
@@ -258,9 +253,7 @@ describe('waitUntilEnded', () => {
     const result = await waitUntilEnded(
       amplify,
       [outcome('6', 'CANCELLING', 'already-stopping'), outcome('5', 'SUCCEED', 'already-ended')],
-      300_000,
-      DEFAULT_SCHEDULE,
-      clock
+      { timeoutMs: 300_000, clock }
     )
     expect(pollTimes('6')).toEqual([500])
     expect(result.outcomes.map(o => [o.job.jobId, o.result, o.job.status])).toEqual([
@@ -272,8 +265,8 @@ describe('waitUntilEnded', () => {
   it('starts at 500 ms and doubles up to a cap of 10 s (random fixed at 0.5: no jitter)', async () => {
     const clock = new FakeClock(0.5)
     const { amplify } = scriptedAmplify(clock, { '7': cancelledAfter(80_000) })
-    await waitUntilEnded(amplify, [outcome('7', 'CANCELLING')], 300_000, DEFAULT_SCHEDULE, clock)
-    expect(clock.sleeps).toEqual([500, 1000, 2000, 4000, 8000, ...Array<number>(7).fill(10_000)])
+    await waitUntilEnded(amplify, [outcome('7', 'CANCELLING')], { timeoutMs: 300_000, clock })
+    expect(clock.pollSleeps).toEqual([500, 1000, 2000, 4000, 8000, ...Array<number>(7).fill(10_000)])
   })
 
   it.each([
@@ -284,11 +277,11 @@ describe('waitUntilEnded', () => {
     async (random, factor) => {
       const clock = new FakeClock(random)
       const { amplify } = scriptedAmplify(clock, { '7': always('CANCELLING') })
-      await waitUntilEnded(amplify, [outcome('7', 'CANCELLING')], 120_000, DEFAULT_SCHEDULE, clock)
+      await waitUntilEnded(amplify, [outcome('7', 'CANCELLING')], { timeoutMs: 120_000, clock })
       const expected = [500, 1000, 2000, 4000, 8000, 10000, 10000].map(ms => ms * factor)
-      clock.sleeps.slice(0, expected.length).forEach((ms, i) => expect(ms).toBeCloseTo(expected[i], 0))
-      expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(12_000)
-      expect(Math.max(...clock.sleeps)).toBeGreaterThanOrEqual(8_000)
+      clock.pollSleeps.slice(0, expected.length).forEach((ms, i) => expect(ms).toBeCloseTo(expected[i], 0))
+      expect(Math.max(...clock.pollSleeps)).toBeLessThanOrEqual(12_000)
+      expect(Math.max(...clock.pollSleeps)).toBeGreaterThanOrEqual(8_000)
     }
   )
 
@@ -303,9 +296,7 @@ describe('waitUntilEnded', () => {
     const result = await waitUntilEnded(
       amplify,
       [outcome('9', 'CANCELLING'), outcome('8', 'CANCELLING'), outcome('7', 'CANCELLING')],
-      10_000,
-      DEFAULT_SCHEDULE,
-      clock
+      { timeoutMs: 10_000, clock }
     )
 
     expect(pollTimes('8')).toEqual([500, 1500])
@@ -337,8 +328,7 @@ describe('a poll that fails for good', () => {
           { job: job('1', 'CANCELLING'), result: 'stopped' },
           { job: job('2', 'CANCELLING'), result: 'stopped' }
         ],
-        60_000,
-        fast
+        { timeoutMs: 60_000, schedule: fast }
       )
     ).rejects.toThrow('Amplify GetJob was denied.')
     const pollsOfTwo = pollTimes('2').length
@@ -353,13 +343,7 @@ describe('what a wait costs in GetJob requests, under the default schedule', () 
   async function pollsFor(cancelMs: number, random = 0.5): Promise<{ polls: number; seenAt: number }> {
     const clock = new FakeClock(random)
     const { amplify, polls } = scriptedAmplify(clock, { '7': cancelledAfter(cancelMs) })
-    const result = await waitUntilEnded(
-      amplify,
-      [outcome('7', 'CANCELLING')],
-      300_000,
-      DEFAULT_SCHEDULE,
-      clock
-    )
+    const result = await waitUntilEnded(amplify, [outcome('7', 'CANCELLING')], { timeoutMs: 300_000, clock })
     expect(result.unfinished).toEqual([])
     return { polls: polls.length, seenAt: result.waitedMs }
   }
@@ -399,17 +383,98 @@ describe('needsWaiting and baseDelay', () => {
   })
 })
 
-describe('describeUnfinished', () => {
+describe('waitTimedOut', () => {
   it('names the one job and its status', () => {
-    expect(describeUnfinished([outcome('7', 'CANCELLING')], 300)).toBe(
+    expect(waitTimedOut([outcome('7', 'CANCELLING')], 300)).toBe(
       'Waited 300 s (wait-timeout), but this job has not ended: job 7 (CANCELLING). Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the job in the Amplify console.'
     )
   })
 
   it('names each of several jobs and its status', () => {
-    const message = describeUnfinished([outcome('9', 'CANCELLING'), outcome('8', 'RUNNING')], 60)
+    const message = waitTimedOut([outcome('9', 'CANCELLING'), outcome('8', 'RUNNING')], 60)
     expect(message).toMatch(
       /^Waited 60 s \(wait-timeout\), but these jobs have not ended: job 9 \(CANCELLING\), job 8 \(RUNNING\)\./
     )
+  })
+})
+
+describe('progress while waiting', () => {
+  /** A WaitProgress that records what it was told, with the virtual time. */
+  function recorder(clock: Pick<Clock, 'now'>) {
+    const told: string[] = []
+    const progress: WaitProgress = {
+      statusChanged: (changed, was) =>
+        told.push(`${clock.now()} ${changed.jobId}: ${was} → ${changed.status}`),
+      stillWaiting: (jobs, waitedMs) =>
+        told.push(
+          `${clock.now()} waiting ${waitedMs} ms: ${jobs.map(j => `${j.jobId} ${j.status}`).join(', ')}`
+        )
+    }
+    return { told, progress }
+  }
+
+  it('tells each status change as it is seen, and every 30 s which jobs are still waited for', async () => {
+    const clock = new FakeClock()
+    const { amplify, polls } = scriptedAmplify(clock, {
+      '9': t => (t >= 70_000 ? 'CANCELLED' : 'CANCELLING'),
+      '8': t => (t >= 2_000 ? 'FAILED' : t >= 1_000 ? 'CANCELLING' : 'RUNNING')
+    })
+    const { told, progress } = recorder(clock)
+
+    const result = await waitUntilEnded(amplify, [outcome('9', 'CANCELLING'), outcome('8', 'RUNNING')], {
+      timeoutMs: 300_000,
+      clock,
+      progress
+    })
+
+    expect(result.unfinished).toEqual([])
+    expect(told).toEqual([
+      '1500 8: RUNNING → CANCELLING',
+      '3500 8: CANCELLING → FAILED',
+      '30000 waiting 30000 ms: 9 CANCELLING',
+      '60000 waiting 60000 ms: 9 CANCELLING',
+      '75500 9: CANCELLING → CANCELLED'
+    ])
+    // progress costs no request: the polls are those of the schedule alone
+    const { amplify: quiet, polls: quietPolls } = scriptedAmplify(new FakeClock(), {})
+    expect(quiet).toBeDefined()
+    expect(quietPolls).toEqual([])
+    expect(polls.filter(p => p.jobId === '9').map(p => p.at)).toEqual([
+      500, 1500, 3500, 7500, 15500, 25500, 35500, 45500, 55500, 65500, 75500
+    ])
+  })
+
+  it('says nothing more once the wait has ended, and nothing at all when no job needs waiting', async () => {
+    const clock = new FakeClock()
+    const { amplify } = scriptedAmplify(clock, { '7': cancelledAfter(1_000) })
+    const { told, progress } = recorder(clock)
+    await waitUntilEnded(amplify, [outcome('7', 'CANCELLING')], { timeoutMs: 300_000, clock, progress })
+    await waitUntilEnded(amplify, [outcome('5', 'SUCCEED', 'already-ended')], {
+      timeoutMs: 300_000,
+      clock,
+      progress
+    })
+    await new Promise(resolve => setImmediate(resolve))
+    expect(told).toEqual(['1500 7: CANCELLING → CANCELLED'])
+    expect(clock.sleeps.filter(ms => ms === PROGRESS_EVERY_MS)).toHaveLength(1) // one tick started, then aborted
+  })
+
+  it('keeps telling at the timeout of a job stuck in CANCELLING', async () => {
+    const clock = new FakeClock()
+    const { amplify } = scriptedAmplify(clock, { '7': always('CANCELLING') })
+    const { told, progress } = recorder(clock)
+    const slow: PollSchedule = { ...DEFAULT_SCHEDULE }
+    const result = await waitUntilEnded(amplify, [outcome('7', 'CANCELLING')], {
+      timeoutMs: 95_000,
+      clock,
+      progress,
+      schedule: slow
+    })
+    expect(result.unfinished).toHaveLength(1)
+    expect(told).toEqual([
+      '30000 waiting 30000 ms: 7 CANCELLING',
+      '60000 waiting 60000 ms: 7 CANCELLING',
+      '90000 waiting 90000 ms: 7 CANCELLING'
+    ])
   })
 })
