@@ -26163,7 +26163,7 @@ function redactedServiceMessage(text) {
     return text
         .replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ') // eslint-disable-line no-control-regex
         .replace(/\b(Authorization\s*[=:]\s*)AWS4-HMAC-SHA256\b(?:[ ,]+(?:Credential|SignedHeaders|Signature)=[^\s,]*)*/gi, '$1[redacted]')
-        .replace(/\b(Signature|X-Amz-Signature|X-Amz-Security-Token)=[^\s,;&]+/gi, '$1=[redacted]')
+        .replace(/\b(Signature|X-Amz-Signature|X-Amz-Security-Token)(\s*[=:]\s*)[^\s,;&]+/gi, '$1$2[redacted]')
         .trim();
 }
 /** True when the text has a character that could break a line: for validating names, not for showing them. */
@@ -26745,12 +26745,11 @@ function nothingFound(settings, acted) {
         return undefined;
     if (settings.apps.kind === 'repository' && acted.appsRead === 0 && acted.failures.length === 0)
         return { kind: 'no-app', repository: settings.apps.url };
-    if (acted.failures.length > 0 || acted.plans.length === 0)
+    if (acted.failures.length > 0)
         return undefined;
     if (acted.plans.length === 1)
         return { kind: 'one-branch', plan: acted.plans[0], commitId: settings.commitId };
-    const apps = new Set(acted.plans.map(p => p.target.appId)).size;
-    return { kind: 'several-branches', branches: acted.plans.length, apps };
+    return { kind: 'several-branches', branches: acted.plans.length, apps: acted.appsRead };
 }
 /** wait: only when asked, not in a dry run, and only for jobs still on their way to a final state. */
 function shouldWait(settings, outcomes) {
@@ -29798,9 +29797,12 @@ async function parseSettings(readInput, env, loadEvent) {
     // A job ARN names the app, branch and region itself; inputs that name them too must agree with it.
     const arn = jobInput.startsWith('arn:') ? parseJobArn(jobInput) : undefined;
     if (arn) {
-        agreeWithArn('app-id', appInput, arn.appId);
-        agreeWithArn('branch-name', branchInput, arn.branchName);
-        agreeWithArn('aws-region', regionInput, arn.region);
+        if (appInput !== '')
+            agreeWithArn('app-id', appInput, parseApps(appInput, env), arn.appId);
+        if (branchInput !== '')
+            agreeWithArn('branch-name', branchInput, parseBranches(branchInput), arn.branchName);
+        if (regionInput !== '' && regionInput !== arn.region)
+            throw new errors/* InputError */.dz('aws-region', inputMessages.disagreesWithArn('aws-region', regionInput, arn.region));
     }
     const apps = arn ? { kind: 'ids', ids: [arn.appId] } : parseApps(appInput, env);
     if (arn === undefined && jobInput !== '' && !JOB_ID.test(jobInput))
@@ -29823,21 +29825,20 @@ async function parseSettings(readInput, env, loadEvent) {
         if (olderThanSeconds !== undefined)
             throw new errors/* InputError */.dz('older-than', inputMessages.onlyForDiscovery('older-than'));
     }
-    let branches;
+    let branches = arn
+        ? { kind: 'names', names: [arn.branchName] }
+        : branchInput !== ''
+            ? parseBranches(branchInput)
+            : { kind: 'names', names: [] }; // from the event, loaded only once every input has passed
+    if (jobId !== undefined && coversSeveral({ apps, branches }))
+        throw new errors/* InputError */.dz('job-id', inputMessages.jobIdWithSeveral());
     let branchSource = arn ? 'job-arn' : 'input';
-    if (arn)
-        branches = { kind: 'names', names: [arn.branchName] };
-    else if (branchInput !== '')
-        branches = parseBranches(branchInput);
-    else {
+    if (branches.kind === 'names' && branches.names.length === 0) {
         const fromEvent = branchFromEvent(await loadEvent());
+        validateBranchName(fromEvent.branchName);
         branches = { kind: 'names', names: [fromEvent.branchName] };
         branchSource = fromEvent.branchSource;
     }
-    if (branches.kind === 'names')
-        branches.names.forEach(validateBranchName);
-    if (jobId !== undefined && coversSeveral({ apps, branches }))
-        throw new errors/* InputError */.dz('job-id', inputMessages.jobIdWithSeveral());
     return {
         apps,
         branches,
@@ -29896,6 +29897,14 @@ function parseBranches(raw) {
             throw new errors/* InputError */.dz('branch-name', inputMessages.everyBranchMixed());
         return { kind: 'all' };
     }
+    for (const name of names) {
+        validateBranchName(name);
+        // Mistakes with a known cause, caught before they become a confusing "branch not found".
+        if (name.startsWith('refs/'))
+            throw new errors/* InputError */.dz('branch-name', inputMessages.branchIsRef(name));
+        if (name === 'pr-')
+            throw new errors/* InputError */.dz('branch-name', inputMessages.previewWithoutNumber());
+    }
     return { kind: 'names', names };
 }
 function unique(values) {
@@ -29906,11 +29915,15 @@ function parseJobArn(raw) {
     if (!match || !REGION.test(match[2]) || !/^[0-9]{12}$/.test(match[3]) || !APP_ID.test(match[4]))
         throw new errors/* InputError */.dz('job-id', inputMessages.notAJobArn(raw));
     const [, , region, , appId, branchName, paddedId] = match;
+    if (branchName.length > 255 || hasLineBreaking(branchName) || LONE_SURROGATE.test(branchName))
+        throw new errors/* InputError */.dz('job-id', inputMessages.notAJobArn(raw));
     return { region, appId, branchName, jobId: paddedId.replace(/^0+(?=.)/, '') };
 }
-function agreeWithArn(input, given, fromArn) {
-    if (given !== '' && given !== fromArn)
-        throw new errors/* InputError */.dz(input, inputMessages.disagreesWithArn(input, given, fromArn));
+/** An app-id or branch-name given beside a job ARN must name exactly what the ARN names. */
+function agreeWithArn(input, raw, given, fromArn) {
+    const names = given.kind === 'ids' ? given.ids : given.kind === 'names' ? given.names : [];
+    if (names.length !== 1 || names[0] !== fromArn)
+        throw new errors/* InputError */.dz(input, inputMessages.disagreesWithArn(input, raw, fromArn));
 }
 /** older-than: plain seconds, or d/h/m/s units in that order, each at most once; 1 s to 30 d. */
 function parseOlderThan(raw) {
@@ -29948,11 +29961,6 @@ function validateBranchName(branchName) {
         LONE_SURROGATE.test(branchName)) {
         throw new errors/* InputError */.dz('branch-name', inputMessages.notABranchName(branchName));
     }
-    // Mistakes with a known cause, caught before they become a confusing "branch not found".
-    if (branchName.startsWith('refs/'))
-        throw new errors/* InputError */.dz('branch-name', inputMessages.branchIsRef(branchName));
-    if (branchName === 'pr-')
-        throw new errors/* InputError */.dz('branch-name', inputMessages.previewWithoutNumber());
 }
 /** Reads an input that may also be spelled the StopJob API's way; both with different values is an error. */
 function readAliased(readInput, name, alias) {
@@ -30112,8 +30120,7 @@ async function writeSummary(report) {
     const dryRun = settings.dryRun ? summaryWords.dryRun : '';
     summary.addHeading(summaryWords.title(settings.dryRun, stoppedCount(outcomes)), 3);
     if (several) {
-        const apps = new Set(plans.map(p => p.target.appId)).size;
-        summary.addRaw(`<p>${html(summaryWords.severalTargets(apps, plans.length, settings.region))}${dryRun}</p>`, true);
+        summary.addRaw(`<p>${html(summaryWords.severalTargets(report.appsRead, plans.length, settings.region))}${dryRun}</p>`, true);
     }
     else {
         const target = plans[0]?.target ?? outcomes[0]?.job ?? onlyBranch(settings);

@@ -202,11 +202,10 @@ export function nothingFound(
   if (acted.outcomes.length > 0) return undefined
   if (settings.apps.kind === 'repository' && acted.appsRead === 0 && acted.failures.length === 0)
     return { kind: 'no-app', repository: settings.apps.url }
-  if (acted.failures.length > 0 || acted.plans.length === 0) return undefined
+  if (acted.failures.length > 0) return undefined
   if (acted.plans.length === 1)
     return { kind: 'one-branch', plan: acted.plans[0], commitId: settings.commitId }
-  const apps = new Set(acted.plans.map(p => p.target.appId)).size
-  return { kind: 'several-branches', branches: acted.plans.length, apps }
+  return { kind: 'several-branches', branches: acted.plans.length, apps: acted.appsRead }
 }
 
 /** wait: only when asked, not in a dry run, and only for jobs still on their way to a final state. */

@@ -97,6 +97,8 @@ export function setOutputs(outcomes: readonly JobOutcome[]): void {
 export interface RunReport {
   settings: Settings
   outcomes: JobOutcome[]
+  /** How many apps were read. */
+  appsRead: number
   /** The branches read (none for a job id). */
   plans: BranchPlan[]
   failures: Failure[]
@@ -117,9 +119,8 @@ export async function writeSummary(report: RunReport): Promise<void> {
   const dryRun = settings.dryRun ? say.summaryWords.dryRun : ''
   core.summary.addHeading(say.summaryWords.title(settings.dryRun, stoppedCount(outcomes)), 3)
   if (several) {
-    const apps = new Set(plans.map(p => p.target.appId)).size
     core.summary.addRaw(
-      `<p>${html(say.summaryWords.severalTargets(apps, plans.length, settings.region))}${dryRun}</p>`,
+      `<p>${html(say.summaryWords.severalTargets(report.appsRead, plans.length, settings.region))}${dryRun}</p>`,
       true
     )
   } else {

@@ -88,9 +88,11 @@ export async function parseSettings(
   // A job ARN names the app, branch and region itself; inputs that name them too must agree with it.
   const arn = jobInput.startsWith('arn:') ? parseJobArn(jobInput) : undefined
   if (arn) {
-    agreeWithArn('app-id', appInput, arn.appId)
-    agreeWithArn('branch-name', branchInput, arn.branchName)
-    agreeWithArn('aws-region', regionInput, arn.region)
+    if (appInput !== '') agreeWithArn('app-id', appInput, parseApps(appInput, env), arn.appId)
+    if (branchInput !== '')
+      agreeWithArn('branch-name', branchInput, parseBranches(branchInput), arn.branchName)
+    if (regionInput !== '' && regionInput !== arn.region)
+      throw new InputError('aws-region', say.disagreesWithArn('aws-region', regionInput, arn.region))
   }
   const apps: AppSelection = arn ? { kind: 'ids', ids: [arn.appId] } : parseApps(appInput, env)
   if (arn === undefined && jobInput !== '' && !JOB_ID.test(jobInput))
@@ -111,18 +113,20 @@ export async function parseSettings(
     if (olderThanSeconds !== undefined) throw new InputError('older-than', say.onlyForDiscovery('older-than'))
   }
 
-  let branches: BranchSelection
+  let branches: BranchSelection = arn
+    ? { kind: 'names', names: [arn.branchName] }
+    : branchInput !== ''
+      ? parseBranches(branchInput)
+      : { kind: 'names', names: [] } // from the event, loaded only once every input has passed
+  if (jobId !== undefined && coversSeveral({ apps, branches }))
+    throw new InputError('job-id', say.jobIdWithSeveral())
   let branchSource: Settings['branchSource'] = arn ? 'job-arn' : 'input'
-  if (arn) branches = { kind: 'names', names: [arn.branchName] }
-  else if (branchInput !== '') branches = parseBranches(branchInput)
-  else {
+  if (branches.kind === 'names' && branches.names.length === 0) {
     const fromEvent = branchFromEvent(await loadEvent())
+    validateBranchName(fromEvent.branchName)
     branches = { kind: 'names', names: [fromEvent.branchName] }
     branchSource = fromEvent.branchSource
   }
-  if (branches.kind === 'names') branches.names.forEach(validateBranchName)
-  if (jobId !== undefined && coversSeveral({ apps, branches }))
-    throw new InputError('job-id', say.jobIdWithSeveral())
 
   return {
     apps,
@@ -183,6 +187,12 @@ function parseBranches(raw: string): BranchSelection {
     if (names.length > 1) throw new InputError('branch-name', say.everyBranchMixed())
     return { kind: 'all' }
   }
+  for (const name of names) {
+    validateBranchName(name)
+    // Mistakes with a known cause, caught before they become a confusing "branch not found".
+    if (name.startsWith('refs/')) throw new InputError('branch-name', say.branchIsRef(name))
+    if (name === 'pr-') throw new InputError('branch-name', say.previewWithoutNumber())
+  }
   return { kind: 'names', names }
 }
 
@@ -202,12 +212,21 @@ function parseJobArn(raw: string): JobArn {
   if (!match || !REGION.test(match[2]) || !/^[0-9]{12}$/.test(match[3]) || !APP_ID.test(match[4]))
     throw new InputError('job-id', say.notAJobArn(raw))
   const [, , region, , appId, branchName, paddedId] = match
+  if (branchName.length > 255 || hasLineBreaking(branchName) || LONE_SURROGATE.test(branchName))
+    throw new InputError('job-id', say.notAJobArn(raw))
   return { region, appId, branchName, jobId: paddedId.replace(/^0+(?=.)/, '') }
 }
 
-function agreeWithArn(input: string, given: string, fromArn: string): void {
-  if (given !== '' && given !== fromArn)
-    throw new InputError(input, say.disagreesWithArn(input, given, fromArn))
+/** An app-id or branch-name given beside a job ARN must name exactly what the ARN names. */
+function agreeWithArn(
+  input: string,
+  raw: string,
+  given: AppSelection | BranchSelection,
+  fromArn: string
+): void {
+  const names = given.kind === 'ids' ? given.ids : given.kind === 'names' ? given.names : []
+  if (names.length !== 1 || names[0] !== fromArn)
+    throw new InputError(input, say.disagreesWithArn(input, raw, fromArn))
 }
 
 /** older-than: plain seconds, or d/h/m/s units in that order, each at most once; 1 s to 30 d. */
@@ -251,9 +270,6 @@ function validateBranchName(branchName: string): void {
   ) {
     throw new InputError('branch-name', say.notABranchName(branchName))
   }
-  // Mistakes with a known cause, caught before they become a confusing "branch not found".
-  if (branchName.startsWith('refs/')) throw new InputError('branch-name', say.branchIsRef(branchName))
-  if (branchName === 'pr-') throw new InputError('branch-name', say.previewWithoutNumber())
 }
 
 /** Reads an input that may also be spelled the StopJob API's way; both with different values is an error. */

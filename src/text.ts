@@ -45,7 +45,7 @@ export function redactedServiceMessage(text: string): string {
       /\b(Authorization\s*[=:]\s*)AWS4-HMAC-SHA256\b(?:[ ,]+(?:Credential|SignedHeaders|Signature)=[^\s,]*)*/gi,
       '$1[redacted]'
     )
-    .replace(/\b(Signature|X-Amz-Signature|X-Amz-Security-Token)=[^\s,;&]+/gi, '$1=[redacted]')
+    .replace(/\b(Signature|X-Amz-Signature|X-Amz-Security-Token)(\s*[=:]\s*)[^\s,;&]+/gi, '$1$2[redacted]')
     .trim()
 }
 

@@ -21,8 +21,8 @@ import { createAmplify, describeFailure, isRefusedStop, resourceArn } from '../.
 import { ActionError, AmplifyRequestError } from '../../src/errors.js'
 import type { RequestSubject } from '../../src/messages.js'
 
-const target: RequestSubject = { region: 'us-east-1', appId: 'd1a2b3c4d5e6f7', branchName: 'feature/login' }
-const where = { appId: target.appId, branchName: target.branchName }
+const where = { appId: 'd1a2b3c4d5e6f7', branchName: 'feature/login' }
+const target: RequestSubject = { region: 'us-east-1', ...where }
 
 function summary(jobId: string, status: string, extra: Partial<JobSummary> = {}): JobSummary {
   return {
