@@ -26040,7 +26040,7 @@ class AmplifyRequestError extends ActionError {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6032);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(574);
 // The action's entry point: everything else is importable without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -26114,7 +26114,7 @@ function newestOutcomesFirst(outcomes) {
 
 /***/ }),
 
-/***/ 6032:
+/***/ 574:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -26123,8 +26123,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-amplify/dist-cjs/index.js
-var dist_cjs = __nccwpck_require__(2747);
+// EXTERNAL MODULE: ./src/jobs.ts
+var jobs = __nccwpck_require__(5995);
 // EXTERNAL MODULE: ./src/errors.ts
 var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/text.ts
@@ -26396,243 +26396,6 @@ const summaryWords = {
     targetColumns: ['App', 'Branch']
 };
 
-;// CONCATENATED MODULE: ./src/amplify.ts
-/**
- * The one door to Amplify: builds the client (region, timeouts, retries, proxy, a bound on requests in
- * flight) and turns the SDK's errors into ActionErrors that say what to do. No other module imports the SDK.
- */
-
-
-
-
-// Amplify answers in well under a second; these bound a dead or hung endpoint so that a run never hangs.
-const CONNECTION_TIMEOUT_MS = 5_000;
-const REQUEST_TIMEOUT_MS = 10_000;
-const DEFAULT_MAX_ATTEMPTS = 5;
-const PAGE_SIZE = 50; // the largest page every list operation takes
-/** A sweep of hundreds of branches must not make its own throttling storm: at most this many requests at once. */
-const MAX_IN_FLIGHT = 8;
-function createAmplify(region, options) {
-    const client = new dist_cjs/* AmplifyClient */.SEA({
-        region,
-        maxAttempts: options.env.AWS_MAX_ATTEMPTS ? undefined : DEFAULT_MAX_ATTEMPTS,
-        requestHandler: {
-            connectionTimeout: CONNECTION_TIMEOUT_MS,
-            requestTimeout: REQUEST_TIMEOUT_MS,
-            throwOnRequestTimeout: true,
-            ...(options.agent ? { httpAgent: options.agent, httpsAgent: options.agent } : {})
-        }
-    });
-    // Every command, paginated ones included, waits for a slot before the SDK sends it; its retries keep the slot.
-    const slots = new Slots(MAX_IN_FLIGHT);
-    client.middlewareStack.add(next => async (args) => slots.run(() => next(args)), {
-        step: 'initialize',
-        name: 'amplifyStopJobInFlightBound'
-    });
-    const paging = { client, pageSize: PAGE_SIZE };
-    /** Runs one request; a failure becomes an AmplifyRequestError that says what to do. */
-    async function request(operation, subject, send) {
-        try {
-            return await send();
-        }
-        catch (error) {
-            throw describeFailure(error, operation, subject);
-        }
-    }
-    return {
-        listApps: () => request('ListApps', { region }, async () => {
-            const apps = [];
-            for await (const page of (0,dist_cjs/* paginateListApps */.gjw)(paging, {})) {
-                for (const app of page.apps ?? [])
-                    apps.push({ appId: app.appId ?? '', name: app.name ?? '', repository: app.repository ?? '' });
-            }
-            return apps;
-        }),
-        listBranches: appId => request('ListBranches', { region, appId }, async () => {
-            const names = [];
-            for await (const page of (0,dist_cjs/* paginateListBranches */.cnC)(paging, { appId })) {
-                for (const branch of page.branches ?? [])
-                    if (branch.branchName)
-                        names.push(branch.branchName);
-            }
-            return names;
-        }),
-        listJobs: ({ appId, branchName }) => request('ListJobs', { region, appId, branchName }, async () => {
-            const jobs = [];
-            const branch = { appId, branchName };
-            for await (const page of (0,dist_cjs/* paginateListJobs */.WIr)(paging, branch)) {
-                for (const summary of page.jobSummaries ?? [])
-                    jobs.push(toJob(summary, branch));
-            }
-            return jobs;
-        }),
-        stopJob: ({ appId, branchName }, jobId) => request('StopJob', { region, appId, branchName, jobId }, async () => {
-            const { jobSummary } = await client.send(new dist_cjs/* StopJobCommand */.Viw({ appId, branchName, jobId }));
-            return toJob(jobSummary, { appId, branchName }, jobId);
-        }),
-        getJob: ({ appId, branchName }, jobId, signal) => request('GetJob', { region, appId, branchName, jobId }, async () => {
-            const input = { appId, branchName, jobId };
-            const { job } = await client.send(new dist_cjs/* GetJobCommand */.jEM(input), { abortSignal: signal });
-            return toJob(job?.summary, { appId, branchName }, jobId);
-        }),
-        close() {
-            client.destroy();
-        }
-    };
-}
-/** A counting semaphore: at most `size` tasks run at once; the others wait their turn in order. */
-class Slots {
-    free;
-    waiting = [];
-    constructor(size) {
-        this.free = size;
-    }
-    async run(task) {
-        if (this.free > 0)
-            this.free--;
-        else
-            await new Promise(resolve => this.waiting.push(resolve));
-        try {
-            return await task();
-        }
-        finally {
-            const next = this.waiting.shift();
-            if (next)
-                next();
-            else
-                this.free++;
-        }
-    }
-}
-function toJob(summary, branch, jobId = '') {
-    return {
-        appId: branch.appId,
-        branchName: branch.branchName,
-        jobId: summary?.jobId ?? jobId,
-        jobArn: summary?.jobArn ?? '',
-        status: summary?.status ?? 'UNKNOWN',
-        commitId: summary?.commitId,
-        commitMessage: summary?.commitMessage,
-        startTime: summary?.startTime?.getTime()
-    };
-}
-/** StopJob's refusal for a job that has already ended (BadRequest, or possibly NotFound): GetJob tells which. */
-function isRefusedStop(error) {
-    return (error instanceof errors/* AmplifyRequestError */.iN &&
-        (error.errorName === 'BadRequestException' || error.missing === 'job'));
-}
-const NETWORK_CODES = new Set([
-    'ECONNRESET',
-    'ECONNREFUSED',
-    'ETIMEDOUT',
-    'EPIPE',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-    'ENETUNREACH'
-]);
-/** Translates an SDK failure into an error whose message says what failed and what to do. */
-function describeFailure(error, operation, subject) {
-    const e = (error ?? {});
-    const name = e.name ?? 'Error';
-    const said = redactedServiceMessage(e.message ?? String(error));
-    const attempts = failureMessages.afterAttempts(e.$metadata?.attempts);
-    const make = (kind, message, missing) => new errors/* AmplifyRequestError */.iN(kind, message, operation, e.$metadata ? name : undefined, missing);
-    switch (name) {
-        case 'AccessDeniedException':
-        case 'UnauthorizedException': {
-            const resource = resourceArnFrom(said) ?? resourceArn(operation, subject);
-            return make('permission', failureMessages.denied(operation, subject, name, said, resource));
-        }
-        case 'ExpiredTokenException':
-        case 'ExpiredToken':
-            return make('credentials', failureMessages.expired(operation, subject, name, said));
-        case 'InvalidSignatureException':
-        case 'SignatureDoesNotMatch':
-        case 'UnrecognizedClientException':
-        case 'InvalidClientTokenId':
-            return make('credentials', failureMessages.refusedCredentials(operation, subject, name, said));
-        case 'CredentialsProviderError':
-            return make('credentials', failureMessages.noCredentials(said));
-        case 'NotFoundException':
-        case 'ResourceNotFoundException': {
-            const missing = whichIsMissing(said, operation, subject);
-            const what = {
-                app: failureMessages.appNotFound,
-                branch: failureMessages.branchNotFound,
-                job: failureMessages.jobNotFound,
-                'app-or-branch': failureMessages.appOrBranchNotFound
-            }[missing](subject);
-            return make('not-found', failureMessages.notFound(what, operation, said), missing);
-        }
-        case 'LimitExceededException':
-        case 'ThrottlingException':
-        case 'TooManyRequestsException':
-            return make('throttled', failureMessages.throttled(operation, subject, name, attempts));
-        case 'BadRequestException':
-            return make('service', failureMessages.badRequest(operation, subject, said));
-        case 'TimeoutError':
-        case 'AbortError': // a wait's poll given only the time left before wait-timeout
-            return make('network', failureMessages.timedOut(operation, subject, attempts));
-    }
-    if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
-        return make('service', failureMessages.serverFault(operation, subject, name, said, attempts));
-    }
-    if (e.code && NETWORK_CODES.has(e.code)) {
-        return make('network', failureMessages.unreachable(operation, e.code, said, attempts));
-    }
-    return make('service', failureMessages.other(operation, subject, name, said));
-}
-/**
- * Amplify's NotFound messages name the missing resource ("Branch not found: main"). The names and ids the
- * request carried are taken out first, so a branch called feature/job-board is not read as a missing job.
- * When the message names none: ListJobs could mean the app or the branch; a job request, the job; a
- * ListBranches, the app.
- */
-function whichIsMissing(message, operation, subject) {
-    if (operation === 'ListBranches' || operation === 'ListApps')
-        return 'app';
-    let text = message;
-    for (const name of [subject.branchName, subject.appId, subject.jobId])
-        if (name)
-            text = text.split(name).join(' ');
-    text = text.toLowerCase();
-    const aboutJob = operation !== 'ListJobs' && subject.jobId !== undefined;
-    if (aboutJob && /\bjob\b/.test(text))
-        return 'job';
-    if (/\bbranch\b/.test(text))
-        return 'branch';
-    if (/\bapp\b/.test(text))
-        return 'app';
-    return aboutJob ? 'job' : 'app-or-branch';
-}
-/** IAM's denial message names the exact resource: "... on resource: arn:aws:amplify:...". */
-function resourceArnFrom(message) {
-    return /\bon resource: (arn:[^\s]+)/.exec(message)?.[1];
-}
-/**
- * The resource an operation is authorized against (Service Authorization Reference), with the account left
- * open. ListApps names no resource: it needs `*`.
- */
-function resourceArn(operation, subject) {
-    if (operation === 'ListApps')
-        return '*';
-    const app = `arn:${partitionOf(subject.region)}:amplify:${subject.region}:<account-id>:apps/${subject.appId}`;
-    if (operation === 'ListBranches')
-        return app;
-    const branch = `${app}/branches/${subject.branchName}`;
-    return operation === 'ListJobs' ? branch : `${branch}/jobs/*`;
-}
-function partitionOf(region) {
-    if (region.startsWith('cn-'))
-        return 'aws-cn';
-    if (region.startsWith('us-gov-'))
-        return 'aws-us-gov';
-    return 'aws';
-}
-
-// EXTERNAL MODULE: ./src/jobs.ts
-var jobs = __nccwpck_require__(5995);
 ;// CONCATENATED MODULE: ./src/plan.ts
 /**
  * The planner: every decision the action makes, as plain functions of the settings and what Amplify said.
@@ -26778,136 +26541,6 @@ function stepFailure(settings, failures, noJobNote, waitEnd) {
     if (waitEnd.unfinished.length > 0)
         return new errors/* ActionError */.lZ('wait-timeout', waitTimedOut(waitEnd.unfinished, settings.waitTimeoutSeconds));
     return undefined;
-}
-
-;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
-function getProxyUrl(reqUrl) {
-    const usingSsl = reqUrl.protocol === 'https:';
-    if (checkBypass(reqUrl)) {
-        return undefined;
-    }
-    const proxyVar = (() => {
-        if (usingSsl) {
-            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
-        }
-        else {
-            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
-        }
-    })();
-    if (proxyVar) {
-        try {
-            return new DecodedURL(proxyVar);
-        }
-        catch (_a) {
-            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
-                return new DecodedURL(`http://${proxyVar}`);
-        }
-    }
-    else {
-        return undefined;
-    }
-}
-function checkBypass(reqUrl) {
-    if (!reqUrl.hostname) {
-        return false;
-    }
-    const reqHost = reqUrl.hostname;
-    if (isLoopbackAddress(reqHost)) {
-        return true;
-    }
-    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
-    if (!noProxy) {
-        return false;
-    }
-    // Determine the request port
-    let reqPort;
-    if (reqUrl.port) {
-        reqPort = Number(reqUrl.port);
-    }
-    else if (reqUrl.protocol === 'http:') {
-        reqPort = 80;
-    }
-    else if (reqUrl.protocol === 'https:') {
-        reqPort = 443;
-    }
-    // Format the request hostname and hostname with port
-    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
-    if (typeof reqPort === 'number') {
-        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
-    }
-    // Compare request host against noproxy
-    for (const upperNoProxyItem of noProxy
-        .split(',')
-        .map(x => x.trim().toUpperCase())
-        .filter(x => x)) {
-        if (upperNoProxyItem === '*' ||
-            upperReqHosts.some(x => x === upperNoProxyItem ||
-                x.endsWith(`.${upperNoProxyItem}`) ||
-                (upperNoProxyItem.startsWith('.') &&
-                    x.endsWith(`${upperNoProxyItem}`)))) {
-            return true;
-        }
-    }
-    return false;
-}
-function isLoopbackAddress(host) {
-    const hostLower = host.toLowerCase();
-    return (hostLower === 'localhost' ||
-        hostLower.startsWith('127.') ||
-        hostLower.startsWith('[::1]') ||
-        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
-}
-class DecodedURL extends URL {
-    constructor(url, base) {
-        super(url, base);
-        this._decodedUsername = decodeURIComponent(super.username);
-        this._decodedPassword = decodeURIComponent(super.password);
-    }
-    get username() {
-        return this._decodedUsername;
-    }
-    get password() {
-        return this._decodedPassword;
-    }
-}
-//# sourceMappingURL=proxy.js.map
-;// CONCATENATED MODULE: ./src/proxy.ts
-/**
- * Proxies for self-hosted runners. The AWS SDK does not read HTTPS_PROXY or HTTP_PROXY by itself; this
- * applies them, with NO_PROXY, by the same rules as the Actions toolkit (@actions/http-client).
- * The agent libraries are loaded only when a proxy applies, so runs without one do not pay for them.
- */
-
-
-
-/** The URL the SDK will send Amplify requests to: the endpoint overrides, else the region's endpoint. */
-function amplifyEndpoint(region, env) {
-    const name = env.AWS_ENDPOINT_URL_AMPLIFY ? 'AWS_ENDPOINT_URL_AMPLIFY' : 'AWS_ENDPOINT_URL';
-    const override = env[name];
-    if (override) {
-        const url = URL.canParse(override) ? new URL(override) : undefined;
-        if (url?.protocol === 'https:' || url?.protocol === 'http:')
-            return url;
-        throw new errors/* ActionError */.lZ('input', inputMessages.notAnEndpoint(name, override));
-    }
-    return new URL(`https://amplify.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`);
-}
-/** An agent that tunnels (https) or forwards (http) through the configured proxy, or undefined when none applies. */
-async function proxyRouteFor(endpoint) {
-    let proxy = getProxyUrl(endpoint);
-    if (!proxy)
-        return undefined;
-    // `proxy.corp:3128` (no scheme, as curl accepts it) parses as the scheme `proxy.corp:`: read it as http://.
-    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:' && !proxy.href.includes('//')) {
-        proxy = new URL(`http://${proxy.href}`);
-    }
-    const via = `${proxy.protocol}//${proxy.host}`;
-    if (endpoint.protocol === 'https:') {
-        const { HttpsProxyAgent } = await Promise.all(/* import() */[__nccwpck_require__.e(411), __nccwpck_require__.e(566)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1566));
-        return { agent: new HttpsProxyAgent(proxy.href, { keepAlive: true }), via };
-    }
-    const { HttpProxyAgent } = await Promise.all(/* import() */[__nccwpck_require__.e(411), __nccwpck_require__.e(947)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8947));
-    return { agent: new HttpProxyAgent(proxy.href, { keepAlive: true }), via };
 }
 
 // EXTERNAL MODULE: external "os"
@@ -27085,6 +26718,97 @@ const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.me
 var external_http_ = __nccwpck_require__(8611);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
+;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
+function getProxyUrl(reqUrl) {
+    const usingSsl = reqUrl.protocol === 'https:';
+    if (checkBypass(reqUrl)) {
+        return undefined;
+    }
+    const proxyVar = (() => {
+        if (usingSsl) {
+            return process.env['https_proxy'] || process.env['HTTPS_PROXY'];
+        }
+        else {
+            return process.env['http_proxy'] || process.env['HTTP_PROXY'];
+        }
+    })();
+    if (proxyVar) {
+        try {
+            return new DecodedURL(proxyVar);
+        }
+        catch (_a) {
+            if (!proxyVar.startsWith('http://') && !proxyVar.startsWith('https://'))
+                return new DecodedURL(`http://${proxyVar}`);
+        }
+    }
+    else {
+        return undefined;
+    }
+}
+function checkBypass(reqUrl) {
+    if (!reqUrl.hostname) {
+        return false;
+    }
+    const reqHost = reqUrl.hostname;
+    if (isLoopbackAddress(reqHost)) {
+        return true;
+    }
+    const noProxy = process.env['no_proxy'] || process.env['NO_PROXY'] || '';
+    if (!noProxy) {
+        return false;
+    }
+    // Determine the request port
+    let reqPort;
+    if (reqUrl.port) {
+        reqPort = Number(reqUrl.port);
+    }
+    else if (reqUrl.protocol === 'http:') {
+        reqPort = 80;
+    }
+    else if (reqUrl.protocol === 'https:') {
+        reqPort = 443;
+    }
+    // Format the request hostname and hostname with port
+    const upperReqHosts = [reqUrl.hostname.toUpperCase()];
+    if (typeof reqPort === 'number') {
+        upperReqHosts.push(`${upperReqHosts[0]}:${reqPort}`);
+    }
+    // Compare request host against noproxy
+    for (const upperNoProxyItem of noProxy
+        .split(',')
+        .map(x => x.trim().toUpperCase())
+        .filter(x => x)) {
+        if (upperNoProxyItem === '*' ||
+            upperReqHosts.some(x => x === upperNoProxyItem ||
+                x.endsWith(`.${upperNoProxyItem}`) ||
+                (upperNoProxyItem.startsWith('.') &&
+                    x.endsWith(`${upperNoProxyItem}`)))) {
+            return true;
+        }
+    }
+    return false;
+}
+function isLoopbackAddress(host) {
+    const hostLower = host.toLowerCase();
+    return (hostLower === 'localhost' ||
+        hostLower.startsWith('127.') ||
+        hostLower.startsWith('[::1]') ||
+        hostLower.startsWith('[0:0:0:0:0:0:0:1]'));
+}
+class DecodedURL extends URL {
+    constructor(url, base) {
+        super(url, base);
+        this._decodedUsername = decodeURIComponent(super.username);
+        this._decodedPassword = decodeURIComponent(super.password);
+    }
+    get username() {
+        return this._decodedUsername;
+    }
+    get password() {
+        return this._decodedPassword;
+    }
+}
+//# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
 var node_modules_tunnel = __nccwpck_require__(770);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -30071,6 +29795,8 @@ function logOutcomes(outcomes, settings) {
 }
 /** if-no-job: warn is a warning, ignore an info line; fail says it in the step's error instead. */
 function logNothingFound(note, settings) {
+    if (note === undefined)
+        return;
     if (settings.ifNoJob === 'warn')
         warning(note);
     else if (settings.ifNoJob === 'ignore')
@@ -30171,6 +29897,243 @@ function failStep(error) {
         core_debug(error.stack);
 }
 
+// EXTERNAL MODULE: ./node_modules/@aws-sdk/client-amplify/dist-cjs/index.js
+var dist_cjs = __nccwpck_require__(2747);
+;// CONCATENATED MODULE: ./src/amplify.ts
+/**
+ * The one door to Amplify: builds the client (region, timeouts, retries, proxy, a bound on requests in
+ * flight) and turns the SDK's errors into ActionErrors that say what to do. No other module imports the SDK.
+ */
+
+
+
+
+// Amplify answers in well under a second; these bound a dead or hung endpoint so that a run never hangs.
+const CONNECTION_TIMEOUT_MS = 5_000;
+const REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_ATTEMPTS = 5;
+const PAGE_SIZE = 50; // the largest page every list operation takes
+/** A sweep of hundreds of branches must not make its own throttling storm: at most this many requests at once. */
+const MAX_IN_FLIGHT = 8;
+function createAmplify(region, options) {
+    const client = new dist_cjs/* AmplifyClient */.SEA({
+        region,
+        maxAttempts: options.env.AWS_MAX_ATTEMPTS ? undefined : DEFAULT_MAX_ATTEMPTS,
+        requestHandler: {
+            connectionTimeout: CONNECTION_TIMEOUT_MS,
+            requestTimeout: REQUEST_TIMEOUT_MS,
+            throwOnRequestTimeout: true,
+            ...(options.agent ? { httpAgent: options.agent, httpsAgent: options.agent } : {})
+        }
+    });
+    // Every command, paginated ones included, waits for a slot before the SDK sends it; its retries keep the slot.
+    const slots = new Slots(MAX_IN_FLIGHT);
+    client.middlewareStack.add(next => async (args) => slots.run(() => next(args)), {
+        step: 'initialize',
+        name: 'amplifyStopJobInFlightBound'
+    });
+    const paging = { client, pageSize: PAGE_SIZE };
+    /** Runs one request; a failure becomes an AmplifyRequestError that says what to do. */
+    async function request(operation, subject, send) {
+        try {
+            return await send();
+        }
+        catch (error) {
+            throw describeFailure(error, operation, subject);
+        }
+    }
+    return {
+        listApps: () => request('ListApps', { region }, async () => {
+            const apps = [];
+            for await (const page of (0,dist_cjs/* paginateListApps */.gjw)(paging, {})) {
+                for (const app of page.apps ?? [])
+                    apps.push({ appId: app.appId ?? '', name: app.name ?? '', repository: app.repository ?? '' });
+            }
+            return apps;
+        }),
+        listBranches: appId => request('ListBranches', { region, appId }, async () => {
+            const names = [];
+            for await (const page of (0,dist_cjs/* paginateListBranches */.cnC)(paging, { appId })) {
+                for (const branch of page.branches ?? [])
+                    if (branch.branchName)
+                        names.push(branch.branchName);
+            }
+            return names;
+        }),
+        listJobs: ({ appId, branchName }) => request('ListJobs', { region, appId, branchName }, async () => {
+            const jobs = [];
+            const branch = { appId, branchName };
+            for await (const page of (0,dist_cjs/* paginateListJobs */.WIr)(paging, branch)) {
+                for (const summary of page.jobSummaries ?? [])
+                    jobs.push(toJob(summary, branch));
+            }
+            return jobs;
+        }),
+        stopJob: ({ appId, branchName }, jobId) => request('StopJob', { region, appId, branchName, jobId }, async () => {
+            const { jobSummary } = await client.send(new dist_cjs/* StopJobCommand */.Viw({ appId, branchName, jobId }));
+            return toJob(jobSummary, { appId, branchName }, jobId);
+        }),
+        getJob: ({ appId, branchName }, jobId, signal) => request('GetJob', { region, appId, branchName, jobId }, async () => {
+            const input = { appId, branchName, jobId };
+            const { job } = await client.send(new dist_cjs/* GetJobCommand */.jEM(input), { abortSignal: signal });
+            return toJob(job?.summary, { appId, branchName }, jobId);
+        }),
+        close() {
+            client.destroy();
+        }
+    };
+}
+/** A counting semaphore: at most `size` tasks run at once; the others wait their turn in order. */
+class Slots {
+    free;
+    waiting = [];
+    constructor(size) {
+        this.free = size;
+    }
+    async run(task) {
+        if (this.free > 0)
+            this.free--;
+        else
+            await new Promise(resolve => this.waiting.push(resolve));
+        try {
+            return await task();
+        }
+        finally {
+            const next = this.waiting.shift();
+            if (next)
+                next();
+            else
+                this.free++;
+        }
+    }
+}
+function toJob(summary, branch, jobId = '') {
+    return {
+        appId: branch.appId,
+        branchName: branch.branchName,
+        jobId: summary?.jobId ?? jobId,
+        jobArn: summary?.jobArn ?? '',
+        status: summary?.status ?? 'UNKNOWN',
+        commitId: summary?.commitId,
+        commitMessage: summary?.commitMessage,
+        startTime: summary?.startTime?.getTime()
+    };
+}
+/** StopJob's refusal for a job that has already ended (BadRequest, or possibly NotFound): GetJob tells which. */
+function isRefusedStop(error) {
+    return (error instanceof errors/* AmplifyRequestError */.iN &&
+        (error.errorName === 'BadRequestException' || error.missing === 'job'));
+}
+const NETWORK_CODES = new Set([
+    'ECONNRESET',
+    'ECONNREFUSED',
+    'ETIMEDOUT',
+    'EPIPE',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH'
+]);
+/** Translates an SDK failure into an error whose message says what failed and what to do. */
+function describeFailure(error, operation, subject) {
+    const e = (error ?? {});
+    const name = e.name ?? 'Error';
+    const said = redactedServiceMessage(e.message ?? String(error));
+    const attempts = failureMessages.afterAttempts(e.$metadata?.attempts);
+    const make = (kind, message, missing) => new errors/* AmplifyRequestError */.iN(kind, message, operation, e.$metadata ? name : undefined, missing);
+    switch (name) {
+        case 'AccessDeniedException':
+        case 'UnauthorizedException': {
+            const resource = resourceArnFrom(said) ?? resourceArn(operation, subject);
+            return make('permission', failureMessages.denied(operation, subject, name, said, resource));
+        }
+        case 'ExpiredTokenException':
+        case 'ExpiredToken':
+            return make('credentials', failureMessages.expired(operation, subject, name, said));
+        case 'InvalidSignatureException':
+        case 'SignatureDoesNotMatch':
+        case 'UnrecognizedClientException':
+        case 'InvalidClientTokenId':
+            return make('credentials', failureMessages.refusedCredentials(operation, subject, name, said));
+        case 'CredentialsProviderError':
+            return make('credentials', failureMessages.noCredentials(said));
+        case 'NotFoundException':
+        case 'ResourceNotFoundException': {
+            const missing = whichIsMissing(said, operation, subject);
+            const what = {
+                app: failureMessages.appNotFound,
+                branch: failureMessages.branchNotFound,
+                job: failureMessages.jobNotFound,
+                'app-or-branch': failureMessages.appOrBranchNotFound
+            }[missing](subject);
+            return make('not-found', failureMessages.notFound(what, operation, said), missing);
+        }
+        case 'LimitExceededException':
+        case 'ThrottlingException':
+        case 'TooManyRequestsException':
+            return make('throttled', failureMessages.throttled(operation, subject, name, attempts));
+        case 'BadRequestException':
+            return make('service', failureMessages.badRequest(operation, subject, said));
+        case 'TimeoutError':
+        case 'AbortError': // a wait's poll given only the time left before wait-timeout
+            return make('network', failureMessages.timedOut(operation, subject, attempts));
+    }
+    if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
+        return make('service', failureMessages.serverFault(operation, subject, name, said, attempts));
+    }
+    if (e.code && NETWORK_CODES.has(e.code)) {
+        return make('network', failureMessages.unreachable(operation, e.code, said, attempts));
+    }
+    return make('service', failureMessages.other(operation, subject, name, said));
+}
+/**
+ * Amplify's NotFound messages name the missing resource ("Branch not found: main"). The names and ids the
+ * request carried are taken out first, so a branch called feature/job-board is not read as a missing job.
+ * When the message names none: ListJobs could mean the app or the branch; a job request, the job; a
+ * ListBranches, the app.
+ */
+function whichIsMissing(message, operation, subject) {
+    if (operation === 'ListBranches' || operation === 'ListApps')
+        return 'app';
+    let text = message;
+    for (const name of [subject.branchName, subject.appId, subject.jobId])
+        if (name)
+            text = text.split(name).join(' ');
+    text = text.toLowerCase();
+    const aboutJob = operation !== 'ListJobs' && subject.jobId !== undefined;
+    if (aboutJob && /\bjob\b/.test(text))
+        return 'job';
+    if (/\bbranch\b/.test(text))
+        return 'branch';
+    if (/\bapp\b/.test(text))
+        return 'app';
+    return aboutJob ? 'job' : 'app-or-branch';
+}
+/** IAM's denial message names the exact resource: "... on resource: arn:aws:amplify:...". */
+function resourceArnFrom(message) {
+    return /\bon resource: (arn:[^\s]+)/.exec(message)?.[1];
+}
+/**
+ * The resource an operation is authorized against (Service Authorization Reference), with the account left
+ * open. ListApps names no resource: it needs `*`.
+ */
+function resourceArn(operation, subject) {
+    if (operation === 'ListApps')
+        return '*';
+    const app = `arn:${partitionOf(subject.region)}:amplify:${subject.region}:<account-id>:apps/${subject.appId}`;
+    if (operation === 'ListBranches')
+        return app;
+    const branch = `${app}/branches/${subject.branchName}`;
+    return operation === 'ListJobs' ? branch : `${branch}/jobs/*`;
+}
+function partitionOf(region) {
+    if (region.startsWith('cn-'))
+        return 'aws-cn';
+    if (region.startsWith('us-gov-'))
+        return 'aws-us-gov';
+    return 'aws';
+}
+
 ;// CONCATENATED MODULE: ./src/stop.ts
 /**
  * Stopping jobs: StopJob, and when Amplify refuses because the job has already ended, one GetJob to
@@ -30217,48 +30180,17 @@ function withoutEmpty(job) {
     return Object.fromEntries(Object.entries(job).filter(([, v]) => v !== undefined && v !== ''));
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
-/**
- * Wires the parts: settings -> read (apps, branches, jobs) -> plan -> stop -> (wait) -> report -> exit.
- * Every decision is the planner's (plan.ts) and every sentence the report's (report.ts, messages.ts).
- */
+;// CONCATENATED MODULE: ./src/act.ts
 
 
 
 
 
-
-
-
-async function run(env = process.env) {
-    let amplify;
-    try {
-        const settings = await readSettings(env);
-        const endpoint = amplifyEndpoint(settings.region, env);
-        const proxy = await proxyRouteFor(endpoint);
-        logStart(settings, proxy?.via);
-        amplify = createAmplify(settings.region, { env, agent: proxy?.agent });
-        const acted = settings.jobId !== undefined
-            ? await actOnJob(amplify, settings, settings.jobId)
-            : await actOnApps(amplify, settings);
-        const nothing = nothingFound(settings, acted);
-        const note = nothing && nothingFoundNote(nothing);
-        if (note)
-            logNothingFound(note, settings);
-        const waited = await waitIfAsked(amplify, settings, acted.outcomes);
-        setOutputs(waited.outcomes);
-        await writeSummary({ ...acted, settings, outcomes: waited.outcomes, waitedMs: waited.waitedMs, note });
-        // Failures met on the way are raised only now, after every target was acted on and reported.
-        const failure = stepFailure(settings, acted.failures, note, waited);
-        if (failure)
-            throw failure;
-    }
-    catch (error) {
-        failStep(error);
-    }
-    finally {
-        amplify?.close();
-    }
+/** Reads, plans and stops: one job by id, or discovery over every app and branch the settings name. */
+function act(amplify, settings) {
+    return settings.jobId !== undefined
+        ? actOnJob(amplify, settings, settings.jobId)
+        : actOnApps(amplify, settings);
 }
 /** job-id given: stop that job, or, in a dry run, look at it and say what a stop would do. */
 async function actOnJob(amplify, settings, jobId) {
@@ -30338,6 +30270,85 @@ async function waitIfAsked(amplify, settings, outcomes) {
     }
     catch (error) {
         return { outcomes, unfinished: [], error };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/proxy.ts
+/**
+ * Proxies for self-hosted runners. The AWS SDK does not read HTTPS_PROXY or HTTP_PROXY by itself; this
+ * applies them, with NO_PROXY, by the same rules as the Actions toolkit (@actions/http-client).
+ * The agent libraries are loaded only when a proxy applies, so runs without one do not pay for them.
+ */
+
+
+
+/** The URL the SDK will send Amplify requests to: the endpoint overrides, else the region's endpoint. */
+function amplifyEndpoint(region, env) {
+    const name = env.AWS_ENDPOINT_URL_AMPLIFY ? 'AWS_ENDPOINT_URL_AMPLIFY' : 'AWS_ENDPOINT_URL';
+    const override = env[name];
+    if (override) {
+        const url = URL.canParse(override) ? new URL(override) : undefined;
+        if (url?.protocol === 'https:' || url?.protocol === 'http:')
+            return url;
+        throw new errors/* ActionError */.lZ('input', inputMessages.notAnEndpoint(name, override));
+    }
+    return new URL(`https://amplify.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`);
+}
+/** An agent that tunnels (https) or forwards (http) through the configured proxy, or undefined when none applies. */
+async function proxyRouteFor(endpoint) {
+    let proxy = getProxyUrl(endpoint);
+    if (!proxy)
+        return undefined;
+    // `proxy.corp:3128` (no scheme, as curl accepts it) parses as the scheme `proxy.corp:`: read it as http://.
+    if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:' && !proxy.href.includes('//')) {
+        proxy = new URL(`http://${proxy.href}`);
+    }
+    const via = `${proxy.protocol}//${proxy.host}`;
+    if (endpoint.protocol === 'https:') {
+        const { HttpsProxyAgent } = await Promise.all(/* import() */[__nccwpck_require__.e(411), __nccwpck_require__.e(566)]).then(__nccwpck_require__.bind(__nccwpck_require__, 1566));
+        return { agent: new HttpsProxyAgent(proxy.href, { keepAlive: true }), via };
+    }
+    const { HttpProxyAgent } = await Promise.all(/* import() */[__nccwpck_require__.e(411), __nccwpck_require__.e(947)]).then(__nccwpck_require__.bind(__nccwpck_require__, 8947));
+    return { agent: new HttpProxyAgent(proxy.href, { keepAlive: true }), via };
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+/**
+ * Wires the parts: settings -> read and plan -> stop -> (wait) -> report -> exit. Every decision is the
+ * planner's (plan.ts), every request goes through amplify.ts, every sentence is the report's.
+ */
+
+
+
+
+
+
+
+async function run(env = process.env) {
+    let amplify;
+    try {
+        const settings = await readSettings(env);
+        const endpoint = amplifyEndpoint(settings.region, env);
+        const proxy = await proxyRouteFor(endpoint);
+        logStart(settings, proxy?.via);
+        amplify = createAmplify(settings.region, { env, agent: proxy?.agent });
+        const acted = await act(amplify, settings);
+        const nothing = nothingFound(settings, acted);
+        const note = nothing && nothingFoundNote(nothing);
+        logNothingFound(note, settings);
+        const waited = await waitIfAsked(amplify, settings, acted.outcomes);
+        setOutputs(waited.outcomes);
+        await writeSummary({ ...acted, settings, outcomes: waited.outcomes, waitedMs: waited.waitedMs, note });
+        // Failures met on the way are raised only now, after every target was acted on and reported.
+        const failure = stepFailure(settings, acted.failures, note, waited);
+        if (failure)
+            throw failure;
+    }
+    catch (error) {
+        failStep(error);
+    }
+    finally {
+        amplify?.close();
     }
 }
 

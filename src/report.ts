@@ -49,7 +49,8 @@ export function logOutcomes(outcomes: readonly JobOutcome[], settings: Settings)
 }
 
 /** if-no-job: warn is a warning, ignore an info line; fail says it in the step's error instead. */
-export function logNothingFound(note: string, settings: Pick<Settings, 'ifNoJob'>): void {
+export function logNothingFound(note: string | undefined, settings: Pick<Settings, 'ifNoJob'>): void {
+  if (note === undefined) return
   if (settings.ifNoJob === 'warn') core.warning(note)
   else if (settings.ifNoJob === 'ignore') core.info(note)
 }
