@@ -3,22 +3,41 @@
 // the floor (a bare `node -e 0`) and to what people use today (`aws amplify stop-job` in a run: step).
 //
 //   stop by job id   node dist/index.js on Node 20 and Node 24, node -e 0 on both, and the AWS CLI
+//   naive            the bar a stop by id must keep: dist/index.js at most 0.90 of the wall time of the naive
+//                    bundle (scripts/bench/naive-stop.mjs, @actions/core + @aws-sdk/client-amplify sending one
+//                    StopJob, built with a plain `ncc build` into a temporary directory), the two run by turns
+//                    on Node 24 and judged on the median of the per-round ratios; prints PASS or FAIL, exits 1
+//                    on FAIL
 //   discovery        branches with 1, 120 and 2,000 jobs: wall time, ListJobs pages and StopJobs per run
 //   wait             time from the job reaching CANCELLED on the server to the action's exit, for cancels
 //                    that take 1 s and 30 s, and the GetJobs each run sent
+//   sweep            2 apps x 60 branches with every answer 40 ms late (scripts/bench/sweep.mjs): wall time,
+//                    the sweep as the server saw it, requests by operation and the peak in flight
 //
 // Medians of --runs runs (default 15, at least 10) per row; the 30 s wait defaults to 3 runs (--long-wait-runs).
 // Timing uses hyperfine (Debian package `hyperfine`) when it is on PATH, else this script's own loop.
 // Every run needs a fresh in-progress job: hyperfine's --prepare calls this script's control server, which
 // resets the job on the Amplify server; the own loop does the same in-process.
 //
-// Options: --runs N, --long-wait-runs N, --only stop,discovery,wait, --entry path/to/index.js (bench another
-// bundle, e.g. a copy of the previous dist/), --no-hyperfine, --no-cli, and --compare path/to/other/index.js:
-// a before/after of stop by id, the two bundles run alternately (ABBA…) so that the load of a busy machine
-// falls on both alike, with wall and CPU time (user + system, from bash's `times`) and the median of the
-// paired differences. Results are printed as a table and written as JSON to bench-results/ (git-ignored).
+// Options: --runs N, --long-wait-runs N, --only stop,naive,discovery,wait,sweep, --entry path/to/index.js (bench
+// another bundle, e.g. a copy of the previous dist/), --no-hyperfine, --no-cli, and --compare
+// path/to/other/index.js (repeatable): a before/after of stop by id on Node 24 and Node 20, the bundles run by
+// turns (A B, then B A, …) so that the load of a busy machine falls on all alike, with wall and CPU time
+// (user + system, from bash's `times`) and the median of the paired differences to A (--entry). With naive
+// also selected, the naive bundle joins those same turns instead of running on its own. Results are printed
+// as a table and written as JSON to bench-results/ (git-ignored).
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync
+} from 'node:fs'
 import http from 'node:http'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
@@ -32,11 +51,11 @@ const { values: options } = parseArgs({
   options: {
     runs: { type: 'string', default: '15' },
     'long-wait-runs': { type: 'string', default: '3' },
-    only: { type: 'string', default: 'stop,discovery,wait' },
+    only: { type: 'string', default: 'stop,naive,discovery,wait,sweep' },
     entry: { type: 'string', default: ACTION_ENTRY },
     'no-hyperfine': { type: 'boolean', default: false },
     'no-cli': { type: 'boolean', default: false },
-    compare: { type: 'string' }
+    compare: { type: 'string', multiple: true, default: [] }
   }
 })
 const RUNS = Math.max(1, Number(options.runs))
@@ -44,7 +63,11 @@ const LONG_WAIT_RUNS = Math.max(1, Number(options['long-wait-runs']))
 const WARMUP = 2
 const ONLY = new Set(options.only.split(','))
 const ENTRY = path.resolve(options.entry)
-const COMPARE = options.compare === undefined ? undefined : path.resolve(options.compare)
+const COMPARE = options.compare.map(entry => path.resolve(entry))
+const NAIVE_SOURCE = path.join(root, 'scripts', 'bench', 'naive-stop.mjs')
+/** The action's wall time on Node 24 may be at most this share of the naive bundle's (paired, see the report). */
+const NAIVE_LIMIT = 0.9
+const NAIVE_ROW = 'naive: ncc of @actions/core + client-amplify'
 const APP = 'dbench0001'
 const RUNTIME_NAMES = /** @type {const} */ (['node20', 'node24'])
 
@@ -95,6 +118,12 @@ function summary(times) {
 }
 
 const round = (ms, digits = 1) => Math.round(ms * 10 ** digits) / 10 ** digits
+
+/** A path for the report: relative to the repository when inside it. */
+function shortPath(file) {
+  const relative = path.relative(root, file)
+  return relative && !relative.startsWith('..') ? relative : file
+}
 
 // ---- control server: hyperfine's --prepare resets the Amplify server through it -----------------------
 
@@ -380,26 +409,41 @@ function spawnWithCpu(argv, env) {
   })
 }
 
-async function benchCompare() {
+/**
+ * Runs bundles by turns on the same server and environment, the order reversed every round (A B C, then
+ * C B A, …), so that the load of a busy machine falls on all alike; a variant without an entry is
+ * `node -e 0`. Every run is timed (wall, and CPU from bash's `times`) and must send exactly one StopJob,
+ * which succeeds. Each row keeps its times in round order, so rows of one runtime pair up run by run.
+ * @param {Array<{ label: string, entry?: string }>} variants the first is the reference, "A"
+ * @param {string[]} runtimes
+ */
+async function benchPaired(variants, runtimes) {
   const server = await startAmplifyServer({ cancelDelayMs: Infinity })
   server.addJob(APP, 'main', { jobId: '1', status: 'RUNNING' })
   const env = actionEnv(server, { 'app-id': APP, 'branch-name': 'main', 'job-id': '1' })
-  // A and B alternate (A B, then B A, …) with node -e 0 between them, so all three see the same load.
-  const variants = [
-    { label: `A: ${path.relative(root, ENTRY) || ENTRY}`, args: [ENTRY] },
-    { label: `B: ${path.relative(root, /** @type {string} */ (COMPARE))}`, args: [COMPARE] },
-    { label: 'node -e 0, alternated with A and B', args: ['-e', '0'] }
-  ]
-  for (const runtime of ['node24', 'node20']) {
+  const bare = variants.findIndex(v => !v.entry)
+  const order = variants.map((_, v) => v)
+  for (const runtime of runtimes) {
     const results = variants.map(() => ({
       wall: /** @type {number[]} */ ([]),
       cpu: /** @type {number[]} */ ([])
     }))
     for (let i = 0; i < WARMUP + RUNS; i++) {
-      for (const v of i % 2 === 0 ? [0, 2, 1] : [1, 2, 0]) {
+      for (const v of i % 2 === 0 ? order : [...order].reverse()) {
+        const { label, entry } = variants[v]
         server.setJobStatus(APP, 'main', '1', 'RUNNING')
-        const run = await spawnWithCpu([RUNTIMES[runtime], ...variants[v].args], env)
-        if (run.code !== 0) throw new Error(`${variants[v].label} exited ${run.code}`)
+        server.clearRequests()
+        const run = await spawnWithCpu([RUNTIMES[runtime], ...(entry ? [entry] : ['-e', '0'])], env)
+        const stopped = server.requests.filter(r => r.operation === 'StopJob' && r.status === 200)
+        if (
+          run.code !== 0 ||
+          server.requests.length !== stopped.length ||
+          stopped.length !== (entry ? 1 : 0)
+        ) {
+          throw new Error(
+            `${label} exited ${run.code} after ${server.requests.length} requests, not one StopJob`
+          )
+        }
         if (i >= WARMUP) {
           results[v].wall.push(run.ms)
           results[v].cpu.push(run.cpuMs)
@@ -407,28 +451,50 @@ async function benchCompare() {
       }
     }
     const paired = (key, from, to) => summary(results[to][key].map((v, i) => v - results[from][key][i]))
-    for (const [v, variant] of variants.entries()) {
+    for (const [v, { label, entry }] of variants.entries()) {
       rows.push({
-        scenario: 'compare',
-        row: variant.label,
+        scenario: 'paired',
+        row: label,
+        entry,
+        bundle: entry ? bundleSize(entry) : undefined,
         runtime,
         wallMs: summary(results[v].wall),
         cpuMs: summary(results[v].cpu),
-        ...(v === 1
-          ? { pairedWallDeltaMs: paired('wall', 0, 1), pairedCpuDeltaMs: paired('cpu', 0, 1) }
+        ...(v > 0 && entry
+          ? { pairedWallDeltaMs: paired('wall', 0, v), pairedCpuDeltaMs: paired('cpu', 0, v) }
           : {}),
-        ...(v < 2 ? { overBareNodeMs: paired('wall', 2, v) } : {})
+        ...(entry && bare >= 0 ? { overBareNodeMs: paired('wall', bare, v) } : {})
       })
     }
   }
   await server.close()
 }
 
+/**
+ * The naive bundle: scripts/bench/naive-stop.mjs built as its author would, with a plain `ncc build`. The
+ * build runs in a temporary directory (the source copied, node_modules linked) so that the repository's
+ * tsconfig.json, whose `paths` swap undici for a stub, does not reach it.
+ */
+function buildNaive() {
+  const work = mkdtempSync(path.join(tmpdir(), 'bench-naive-'))
+  cleanups.push(() => rmSync(work, { recursive: true, force: true }))
+  copyFileSync(NAIVE_SOURCE, path.join(work, 'index.mjs'))
+  symlinkSync(path.join(root, 'node_modules'), path.join(work, 'node_modules'))
+  const ncc = spawnSync(path.join(root, 'node_modules', '.bin', 'ncc'), ['build', 'index.mjs', '--quiet'], {
+    cwd: work,
+    stdio: ['ignore', 'ignore', 'inherit']
+  })
+  const out = path.join(work, 'dist')
+  const entry = ncc.status === 0 ? readdirSync(out).find(name => /^index\.m?js$/.test(name)) : undefined
+  if (!entry) throw new Error(`ncc could not build ${path.relative(root, NAIVE_SOURCE)}`)
+  return path.join(out, entry)
+}
+
 // ---- run ---------------------------------------------------------------------------------------------
 
 function bundleSize(entry) {
   const dir = path.dirname(entry)
-  const files = readdirSync(dir).filter(name => name.endsWith('.js'))
+  const files = readdirSync(dir).filter(name => /\.m?js$/.test(name))
   const size = name => statSync(path.join(dir, name)).size
   return {
     entryBytes: size(path.basename(entry)),
@@ -456,9 +522,33 @@ if (!awsCli && !options['no-cli']) {
 
 try {
   if (ONLY.has('stop')) await benchStop()
+  if (COMPARE.length > 0 || ONLY.has('naive')) {
+    // The naive bundle runs right after the action, for the closest pairs; then node -e 0, then the others.
+    await benchPaired(
+      [
+        { label: `A: ${shortPath(ENTRY)}`, entry: ENTRY },
+        ...(ONLY.has('naive') ? [{ label: NAIVE_ROW, entry: buildNaive() }] : []),
+        { label: 'node -e 0, by turns with the bundles' },
+        ...COMPARE.map((entry, i) => ({
+          label: `${String.fromCharCode(66 + i)}: ${shortPath(entry)}`,
+          entry
+        }))
+      ],
+      COMPARE.length > 0 ? ['node24', 'node20'] : ['node24']
+    )
+  }
   if (ONLY.has('discovery')) await benchDiscovery()
   if (ONLY.has('wait')) await benchWait()
-  if (COMPARE) await benchCompare()
+  if (ONLY.has('sweep')) {
+    console.log('\n== sweep')
+    spawnSync(
+      RUNTIMES.node24,
+      [path.join(root, 'scripts/bench/sweep.mjs'), '--runs', String(Math.min(RUNS, 5))],
+      {
+        stdio: 'inherit'
+      }
+    )
+  }
 } finally {
   control.close()
   for (const cleanup of cleanups) cleanup()
@@ -481,6 +571,30 @@ for (const runtime of RUNTIME_NAMES) {
   }
 }
 
+// The bar for a stop by id: on Node 24 the action takes at most NAIVE_LIMIT of the naive bundle's wall
+// time, judged on the median of the per-round ratios (each round runs both, back to back).
+const pairedRow = (entry, runtime) =>
+  rows.find(r => r.scenario === 'paired' && r.entry === entry && r.runtime === runtime)
+const naiveOf = runtime => rows.find(r => r.row === NAIVE_ROW && r.runtime === runtime)
+/** This row's wall time over the naive bundle's: the ratio of the medians, and the median of paired ratios. */
+function overNaive(row) {
+  const naive = naiveOf(row.runtime)
+  if (!naive || !row.entry || row === naive) return undefined
+  return {
+    ofMedians: round(row.wallMs.median / naive.wallMs.median, 3),
+    paired: round(median(row.wallMs.times.map((ms, i) => ms / naive.wallMs.times[i])), 3)
+  }
+}
+const actionRow = pairedRow(ENTRY, 'node24')
+const naiveVerdict = naiveOf('node24') && {
+  runtime: 'node24',
+  actionMs: actionRow.wallMs.median,
+  naiveMs: naiveOf('node24').wallMs.median,
+  ratio: overNaive(actionRow),
+  limit: NAIVE_LIMIT,
+  pass: overNaive(actionRow).paired <= NAIVE_LIMIT
+}
+
 const table = [['row', 'runtime', 'runs', 'median ms', 'min–max ms', 'requests / notes']]
 for (const r of rows) {
   let notes = ''
@@ -490,12 +604,14 @@ for (const r of rows) {
   if (r.scenario === 'discovery') {
     notes = `${r.listJobsPerRun} ListJobs (ceil(n/50) = ${r.expectedListJobs}), ${r.stopJobPerRun} StopJob`
   }
-  if (r.scenario === 'compare') {
+  if (r.scenario === 'paired') {
     notes = `CPU median ${r.cpuMs.median} ms`
     if (r.overBareNodeMs) notes += `; over node -e 0 (paired) ${r.overBareNodeMs.median} ms`
     if (r.pairedWallDeltaMs) {
-      notes += `; B − A, paired medians: wall ${r.pairedWallDeltaMs.median} ms, CPU ${r.pairedCpuDeltaMs.median} ms`
+      notes += `; − A, paired medians: wall ${r.pairedWallDeltaMs.median} ms, CPU ${r.pairedCpuDeltaMs.median} ms`
     }
+    const ratio = overNaive(r)
+    if (ratio) notes += `; /naive ${ratio.paired} paired (${ratio.ofMedians} of medians)`
   }
   if (r.scenario === 'wait') {
     notes = `CANCELLED → exit median ${r.lagMs.median} ms (${r.lagMs.min}–${r.lagMs.max}); GetJob ${r.getJobPerRun.join(',')}`
@@ -523,16 +639,23 @@ for (const [runtime, ratio] of Object.entries(ratios)) {
   )
 }
 
-const size = bundleSize(ENTRY)
-const compareSize = COMPARE ? bundleSize(COMPARE) : undefined
-for (const [entry, bytes] of [
-  [ENTRY, size],
-  [COMPARE, compareSize]
-]) {
-  if (!bytes) continue
+if (naiveVerdict) {
+  const { actionMs, naiveMs, ratio, limit, pass } = naiveVerdict
   console.log(
-    `bundle ${path.relative(root, entry) || entry}: ${bytes.entryBytes} bytes, with its chunks ${bytes.allJsBytes} bytes`
+    `node24: action/naive ${ratio.paired}, median of the paired ratios (medians ${actionMs} / ${naiveMs} ms = ${ratio.ofMedians}): ${pass ? 'PASS' : 'FAIL'}, the bar is ${limit}`
   )
+  if (!pass) process.exitCode = 1
+}
+
+const size = bundleSize(ENTRY)
+const sizes = [
+  { entry: shortPath(ENTRY), ...size },
+  ...rows
+    .filter(r => r.scenario === 'paired' && r.bundle && r.entry !== ENTRY && r.runtime === 'node24')
+    .map(r => ({ entry: r.row === NAIVE_ROW ? 'the naive bundle' : shortPath(r.entry), ...r.bundle }))
+]
+for (const { entry, entryBytes, allJsBytes } of sizes) {
+  console.log(`bundle ${entry}: ${entryBytes} bytes, with its chunks ${allJsBytes} bytes`)
 }
 
 const outDir = path.join(root, 'bench-results')
@@ -545,7 +668,8 @@ writeFileSync(
       date: started.toISOString(),
       entry: ENTRY,
       bundle: size,
-      compare: COMPARE ? { entry: COMPARE, bundle: compareSize } : undefined,
+      compare: COMPARE.length > 0 ? COMPARE : undefined,
+      naive: naiveVerdict,
       machine: { cores: cpus().length, loadAtStart: loadavg() },
       timer: hyperfine ? versionOf(hyperfine) : 'own loop',
       warmup: WARMUP,
