@@ -20,11 +20,11 @@ export const inputMessages = {
   notAnAppId: (value: string) =>
     `Input app-id ${quoteValue(value)} is not an Amplify app id: it must be ${APP_ID_FORM}.`,
   everyAppMixed: () =>
-    'Input app-id mixes * (every app of this repository) with app ids: give either * or a list of app ids.',
+    'Input app-id is not one list: it mixes * (every app of this repository) with app ids; give either * or a list of app ids.',
   noRepository: () =>
     'Input app-id is * (every app of this repository), but GITHUB_REPOSITORY is not set: run this in GitHub Actions, or list the app ids.',
   everyBranchMixed: () =>
-    'Input branch-name mixes * (every branch) with branch names: give either * or a list of names.',
+    'Input branch-name is not one list: it mixes * (every branch) with branch names; give either * or a list of names.',
   notAJobId: (value: string) =>
     `Input job-id ${quoteValue(value)} is not a job id: it must be digits only (e.g. 42) or a job ARN (${JOB_ARN_FORM}), or empty to stop the branch's in-progress jobs.`,
   notAJobArn: (value: string) =>
@@ -48,9 +48,9 @@ export const inputMessages = {
   notABranchName: (value: string) =>
     `Input branch-name ${quoteValue(value)} is not a branch name: it must be 1 to 255 characters with no control characters.`,
   branchIsRef: (value: string) =>
-    `Input branch-name ${quoteValue(value)} is a Git ref, not a branch name: pass \${{ github.ref_name }} or \${{ github.head_ref }}, not github.ref.`,
+    `Input branch-name ${quoteValue(value)} is not a branch name but a Git ref: pass \${{ github.ref_name }} or \${{ github.head_ref }}, not github.ref.`,
   previewWithoutNumber: () =>
-    'Input branch-name is pr- with no number: the preview expression pr-${{ github.event.pull_request.number }} is empty outside a pull_request event. Run this step on pull_request events only, or set branch-name.',
+    'Input branch-name "pr-" is not a preview branch: it has no number, since the preview expression pr-${{ github.event.pull_request.number }} is empty outside a pull_request event. Run this step on pull_request events only, or set branch-name.',
   aliasesDiffer: (name: string, alias: string, value: string, aliased: string) =>
     `Inputs ${name} and ${alias} name the same thing but differ (${quoteValue(value)} and ${quoteValue(aliased)}): set only one of them.`,
   notIfNoJob: (value: string) => `Input if-no-job ${quoteValue(value)} is not one of warn, ignore or fail.`,

@@ -59,7 +59,7 @@ const APP_ID = /^d[a-z0-9]{1,19}$/ // Amplify's pattern d[a-z0-9]+: a bare d is 
 const JOB_ID = /^[0-9]{1,255}$/
 // The branch is what stands between /branches/ and the last /jobs/: Amplify writes branch names unencoded.
 const JOB_ARN =
-  /^arn:(aws[a-z-]*):amplify:([^:]*):([^:]*):apps\/([^/]*)\/branches\/(.+)\/jobs\/([0-9]{1,255})$/
+  /^arn:(aws|aws-cn|aws-us-gov):amplify:([^:]*):([^:]*):apps\/([^/]*)\/branches\/(.+)\/jobs\/([0-9]{1,255})$/
 const COMMIT_ID = /^[0-9a-f]{7,64}$/i
 const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/
 const OLDER_THAN = /^(?:(\d{1,7})d)?(?:(\d{1,7})h)?(?:(\d{1,7})m)?(?:(\d{1,7})s)?$/

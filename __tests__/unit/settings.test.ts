@@ -373,7 +373,7 @@ describe('branch-name', () => {
     async raw => {
       const error = await inputError({ ...base, 'branch-name': raw })
       expect(error.input).toBe('branch-name')
-      expect(error.message).toMatch(/is a Git ref, not a branch name/)
+      expect(error.message).toMatch(/is not a branch name but a Git ref/)
       expect(error.message).toContain('github.ref_name')
       expect(error.message).toContain('github.head_ref')
     }
@@ -382,7 +382,7 @@ describe('branch-name', () => {
   it.each(['pr-', ' pr- ', 'main,pr-'])('rejects %j: a preview name with no number', async raw => {
     const error = await inputError({ ...base, 'branch-name': raw })
     expect(error.input).toBe('branch-name')
-    expect(error.message).toMatch(/is pr- with no number/)
+    expect(error.message).toMatch(/"pr-" is not a preview branch: it has no number/)
   })
 })
 
