@@ -19,6 +19,11 @@ export default defineConfig(
     ...jestPlugin.configs['flat/recommended']
   },
   {
+    // The harness's expectSuccess, expectFailure and expectInputError assert too.
+    files: ['__tests__/**/*.ts'],
+    rules: { 'jest/expect-expect': ['warn', { assertFunctionNames: ['expect', 'expect*'] }] }
+  },
+  {
     // Plain JavaScript runs under Node (test support, scripts): declare the Node globals it may use.
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
     languageOptions: {

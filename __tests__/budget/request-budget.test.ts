@@ -4,41 +4,15 @@
 //   discovery       = one ListJobs per page needed (ceil(n / 50), at least 1) + one StopJob per job stopped,
 //                     the StopJobs sent concurrently
 //   no request is ever sent twice, except as a retry (the SDK's `amz-sdk-request: attempt=N; max=M` header)
-import { afterEach, describe, expect, it } from '@jest/globals'
-import { runAction, type ActionResult, type ActionRun } from '../support/action-runner.js'
-import {
-  startAmplifyServer,
-  TEST_CREDENTIALS,
-  type AmplifyServer,
-  type AmplifyServerOptions,
-  type LoggedRequest
-} from '../support/amplify-server.js'
+import { describe, expect, it } from '@jest/globals'
+import type { LoggedRequest } from '../support/amplify-server.js'
+import { expectSuccess, runStep, startServer, type AmplifyServer } from '../support/harness.js'
 
 const APP = 'd9b8u7d6g5e4t3'
 const PAGE_SIZE = 50 // ListJobs' largest page, which the action asks for
-const RUNTIME = 'node24' // runs.using in action.yml
 
-const servers: AmplifyServer[] = []
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map(server => server.close()))
-})
-
-async function startServer(options: AmplifyServerOptions = {}): Promise<AmplifyServer> {
-  const server = await startAmplifyServer({ cancelDelayMs: Infinity, ...options })
-  servers.push(server)
-  return server
-}
-
-async function run(server: AmplifyServer, inputs: ActionRun['inputs']): Promise<ActionResult> {
-  const result = await runAction({
-    inputs: { 'app-id': APP, ...inputs },
-    endpoint: server.url,
-    credentials: { ...TEST_CREDENTIALS },
-    runtime: RUNTIME
-  })
-  if (result.exitCode !== 0) throw new Error(`the action failed:\n${result.stdout}${result.stderr}`)
-  return result
-}
+/** Stopped jobs stay CANCELLING, so that nothing but the action changes a job. */
+const HELD = { cancelDelayMs: Infinity }
 
 /** A request's identity: the same key twice means the same request was sent twice. */
 const keyOf = (r: LoggedRequest) => `${r.method} ${r.path} ${JSON.stringify(r.query)}`
@@ -69,20 +43,22 @@ function expectNoRepeatsButRetries(server: AmplifyServer): void {
 
 describe('stop by job id', () => {
   it('is exactly one request: StopJob, first attempt', async () => {
-    const server = await startServer()
+    const server = await startServer(HELD)
     server.addJobs(APP, 'main', 3, i => ({ status: i === 2 ? 'RUNNING' : 'SUCCEED' }))
 
-    const result = await run(server, { 'branch-name': 'main', 'job-id': '3' })
+    const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '3' } })
+    expectSuccess(result)
 
     expect(server.requests.map(r => [r.operation, r.status, r.attempt])).toEqual([['StopJob', 200, 1]])
     expect(result.outputs).toMatchObject({ 'job-id': '3', status: 'CANCELLING', 'stopped-count': '1' })
   })
 
   it('costs one GetJob more when the job had already ended (StopJob refused, GetJob confirms)', async () => {
-    const server = await startServer()
+    const server = await startServer(HELD)
     server.addJob(APP, 'main', { status: 'SUCCEED' })
 
-    const result = await run(server, { 'branch-name': 'main', 'job-id': '1' })
+    const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '1' } })
+    expectSuccess(result)
 
     expect(server.requests.map(r => [r.operation, r.status, r.attempt])).toEqual([
       ['StopJob', 400, 1],
@@ -98,13 +74,14 @@ describe('discovery', () => {
   it.each([1, 2, 49, 50, 51, 100, 120, 2000])(
     'on a branch with %i jobs: one ListJobs per page of 50, one StopJob per job in progress',
     async jobs => {
-      const server = await startServer()
+      const server = await startServer(HELD)
       const inProgress = new Set([jobs, jobs - 1, 1].filter(id => id >= 1))
       server.addJobs(APP, 'main', jobs, i => ({
         status: inProgress.has(i + 1) ? (i + 1 === jobs && jobs > 1 ? 'PENDING' : 'RUNNING') : 'SUCCEED'
       }))
 
-      const result = await run(server, { 'branch-name': 'main' })
+      const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
+      expectSuccess(result)
 
       const pages = Math.max(1, Math.ceil(jobs / PAGE_SIZE))
       expect({ ListJobs: count(server, 'ListJobs'), StopJob: count(server, 'StopJob') }).toEqual({
@@ -131,30 +108,33 @@ describe('discovery', () => {
   )
 
   it('with nothing in progress is the ListJobs pages alone', async () => {
-    const server = await startServer()
+    const server = await startServer(HELD)
     server.addJobs(APP, 'main', 120, { status: 'SUCCEED' })
 
-    const result = await run(server, { 'branch-name': 'main', 'if-no-job': 'ignore' })
+    const result = await runStep(server, {
+      inputs: { 'app-id': APP, 'branch-name': 'main', 'if-no-job': 'ignore' }
+    })
+    expectSuccess(result)
 
     expect(server.requests.map(r => r.operation)).toEqual(['ListJobs', 'ListJobs', 'ListJobs'])
     expect(result.outputs['stopped-count']).toBe('0')
   })
 
   it('in a dry run is the ListJobs pages alone, with no StopJob', async () => {
-    const server = await startServer()
+    const server = await startServer(HELD)
     server.addJobs(APP, 'main', 60, i => ({ status: i >= 58 ? 'RUNNING' : 'SUCCEED' }))
 
-    const result = await run(server, { 'branch-name': 'main', 'dry-run': 'true' })
+    const result = await runStep(server, {
+      inputs: { 'app-id': APP, 'branch-name': 'main', 'dry-run': 'true' }
+    })
+    expectSuccess(result)
 
     expect(server.requests.map(r => r.operation)).toEqual(['ListJobs', 'ListJobs'])
-    expect(JSON.parse(result.outputs.jobs).map((j: { result: string }) => j.result)).toEqual([
-      'would-stop',
-      'would-stop'
-    ])
+    expect(result.jobs?.map(j => j.result)).toEqual(['would-stop', 'would-stop'])
   })
 
   it('sends the StopJobs concurrently: every one arrives while the first is still held unanswered', async () => {
-    const server = await startServer()
+    const server = await startServer(HELD)
     const inProgress = ['RUNNING', 'PENDING', 'RUNNING', 'PROVISIONING', 'CREATED']
     server.addJobs(APP, 'main', 60, i => ({ status: i >= 55 ? inProgress[i - 55] : 'SUCCEED' }))
     const arrivedBeforeAnyAnswer: string[] = []
@@ -175,7 +155,8 @@ describe('discovery', () => {
       answered = true
     })
 
-    const result = await run(server, { 'branch-name': 'main' })
+    const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
+    expectSuccess(result)
 
     expect(await Promise.all(waits)).toEqual(inProgress.map(() => 'all arrived'))
     expect(arrivedBeforeAnyAnswer.sort()).toEqual(['56', '57', '58', '59', '60'])
@@ -186,12 +167,13 @@ describe('discovery', () => {
 
 describe('retries', () => {
   it('repeat a request only after it failed, with the next attempt number, and nothing else is repeated', async () => {
-    const server = await startServer()
+    const server = await startServer(HELD)
     server.addJobs(APP, 'main', 120, i => ({ status: i >= 118 ? 'RUNNING' : 'SUCCEED' }))
     server.addFault({ kind: 'throttle', operation: 'ListJobs', times: 1 }) // the first page, once
     server.addFault({ kind: 'internal', operation: 'StopJob', times: 1 }) // one of the two stops, once
 
-    const result = await run(server, { 'branch-name': 'main' })
+    const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
+    expectSuccess(result)
 
     expect(result.outputs['stopped-count']).toBe('2')
     // The budget (3 pages + 2 stops) plus exactly one retry per injected fault.
@@ -204,11 +186,12 @@ describe('retries', () => {
   })
 
   it('of a stop by id: the failed StopJob and its retry, nothing more', async () => {
-    const server = await startServer()
+    const server = await startServer(HELD)
     server.addJob(APP, 'main', { status: 'RUNNING' })
     server.addFault({ kind: 'throttle', operation: 'StopJob', times: 2 })
 
-    await run(server, { 'branch-name': 'main', 'job-id': '1' })
+    const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '1' } })
+    expectSuccess(result)
 
     expect(server.requests.map(r => [r.operation, r.status, r.attempt])).toEqual([
       ['StopJob', 429, 1],

@@ -6,22 +6,22 @@ import {
   expectFailure,
   expectSuccess,
   jobsPath,
+  pushEvent,
   pullRequestEvent,
-  RUNTIMES,
   runStep,
   startServer
-} from './e2e-helpers.js'
+} from '../support/harness.js'
 
 const APP = 'd2b3c4d5e6f7a8'
 
-describe.each(RUNTIMES)('discovery on %s', runtime => {
+describe('discovery', () => {
   it('stops the in-progress job of a branch whose name has a slash, URL-encoded on the wire', async () => {
     const server = await startServer({ cancelDelayMs: Infinity })
     server.addJob(APP, 'feature/login', { status: 'FAILED' })
     server.addJob(APP, 'feature/login', { status: 'RUNNING', commitMessage: 'Log in with passkeys' })
     server.addJob(APP, 'feature', { status: 'RUNNING' }) // another branch: left alone
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP, 'branch-name': 'feature/login' }
     })
 
@@ -61,7 +61,7 @@ describe.each(RUNTIMES)('discovery on %s', runtime => {
       server.addJob(APP, 'feature/login', { status: 'RUNNING', commitId: sha })
       server.addJob(APP, 'main', { status: 'RUNNING' }) // the base branch: left alone
 
-      const result = await runStep(server, runtime, {
+      const result = await runStep(server, {
         inputs: { 'app-id': APP },
         event: {
           ...pullRequestEvent(42, { ref: 'feature/login', sha }),
@@ -87,9 +87,9 @@ describe.each(RUNTIMES)('discovery on %s', runtime => {
     const server = await startServer({ cancelDelayMs: Infinity })
     server.addJob(APP, 'feature/login', { status: 'PROVISIONING' })
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP },
-      event: { name: 'push', ref: 'refs/heads/feature/login', payload: { ref: 'refs/heads/feature/login' } }
+      event: pushEvent('feature/login')
     })
 
     expectSuccess(result)
@@ -109,7 +109,7 @@ describe.each(RUNTIMES)('discovery on %s', runtime => {
     server.addJob(APP, 'pr-42', { status: 'RUNNING' })
     server.addJob(APP, 'pr-42', { status: 'PENDING' })
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP, 'branch-name': 'pr-42' },
       event: pullRequestEvent(42, { ref: 'feature/login', sha: 'ab'.repeat(20) })
     })
@@ -147,7 +147,7 @@ describe.each(RUNTIMES)('discovery on %s', runtime => {
     // 65 jobs, newest first: page one holds 65..16, page two 15..1; job 5 is the one in progress.
     server.addJobs(APP, 'main', 65, i => ({ status: i === 4 ? 'RUNNING' : 'SUCCEED' }))
 
-    const result = await runStep(server, runtime, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
+    const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
 
     expectSuccess(result)
     expect(calls(server)).toEqual([
@@ -166,7 +166,7 @@ describe.each(RUNTIMES)('discovery on %s', runtime => {
     server.addJob(APP, 'main', { status: 'SUCCEED' })
     server.addJob(APP, 'main', { status: 'CANCELLING' })
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP, 'branch-name': 'main', 'if-no-job': 'fail' }
     })
 
@@ -192,7 +192,7 @@ describe.each(RUNTIMES)('discovery on %s', runtime => {
       if (operation === 'StopJob' && jobId === '2') server.setJobStatus(APP, 'main', '2', 'SUCCEED')
     })
 
-    const result = await runStep(server, runtime, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
+    const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
 
     expectSuccess(result)
     const log = calls(server)
@@ -231,7 +231,7 @@ describe.each(RUNTIMES)('discovery on %s', runtime => {
     it('warns once and succeeds with if-no-job warn (the default)', async () => {
       const server = await idleBranch()
 
-      const result = await runStep(server, runtime, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
+      const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
 
       expectSuccess(result)
       expect(result.outputs).toEqual(emptyOutputs)
@@ -244,7 +244,7 @@ describe.each(RUNTIMES)('discovery on %s', runtime => {
     it('says it in the log only, with no annotation, with if-no-job ignore', async () => {
       const server = await idleBranch()
 
-      const result = await runStep(server, runtime, {
+      const result = await runStep(server, {
         inputs: { 'app-id': APP, 'branch-name': 'main', 'if-no-job': 'ignore' }
       })
 
@@ -258,7 +258,7 @@ describe.each(RUNTIMES)('discovery on %s', runtime => {
     it('fails with one error with if-no-job fail', async () => {
       const server = await idleBranch()
 
-      const result = await runStep(server, runtime, {
+      const result = await runStep(server, {
         inputs: { 'app-id': APP, 'branch-name': 'main', 'if-no-job': 'fail' }
       })
 
@@ -281,7 +281,7 @@ describe.each(RUNTIMES)('discovery on %s', runtime => {
     it('warns and succeeds with if-no-job warn', async () => {
       const server = await withoutBranch()
 
-      const result = await runStep(server, runtime, { inputs })
+      const result = await runStep(server, { inputs })
 
       expectSuccess(result)
       expect(result.outputs).toMatchObject({ 'job-id': '', status: '', jobs: '[]', 'stopped-count': '0' })
@@ -294,7 +294,7 @@ describe.each(RUNTIMES)('discovery on %s', runtime => {
     it('stays quiet with if-no-job ignore', async () => {
       const server = await withoutBranch()
 
-      const result = await runStep(server, runtime, { inputs: { ...inputs, 'if-no-job': 'ignore' } })
+      const result = await runStep(server, { inputs: { ...inputs, 'if-no-job': 'ignore' } })
 
       expectSuccess(result)
       expect(result.annotations).toEqual([])
@@ -304,7 +304,7 @@ describe.each(RUNTIMES)('discovery on %s', runtime => {
     it('fails with if-no-job fail', async () => {
       const server = await withoutBranch()
 
-      const result = await runStep(server, runtime, { inputs: { ...inputs, 'if-no-job': 'fail' } })
+      const result = await runStep(server, { inputs: { ...inputs, 'if-no-job': 'fail' } })
 
       expectFailure(result, `Branch "pr-7" was not found in app ${APP}`, 'if-no-job is fail')
       expect(result.warnings).toEqual([])
@@ -316,7 +316,7 @@ describe.each(RUNTIMES)('discovery on %s', runtime => {
     const server = await startServer()
     server.addJob(APP, 'main')
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': 'dnosuchapp', 'branch-name': 'main', 'if-no-job': 'ignore' }
     })
 

@@ -6,86 +6,63 @@ import {
   calls,
   expectFailure,
   expectInputError,
+  expectOnlyOwnCommands,
   jobsPath,
-  RUNTIMES,
+  pushEvent,
   runStep,
-  startServer
-} from './e2e-helpers.js'
+  startServer,
+  type StepRun
+} from '../support/harness.js'
 
 const APP = 'd3c4d5e6f7a8b9'
 
-describe.each(RUNTIMES)('failures on %s', runtime => {
-  describe('a bad input sends no request', () => {
-    const valid = { 'app-id': APP, 'branch-name': 'main' }
-    it.each<[string, Record<string, string>, string[]]>([
-      ['no app id', { 'branch-name': 'main' }, ['Input app-id is required', 'd1a2b3c4d5e6f7']],
-      ['an app id in capitals', { ...valid, 'app-id': 'D1ABC' }, ['Input app-id "D1ABC"', 'd followed by']],
-      ['an app id of 21 characters', { ...valid, 'app-id': `d${'0'.repeat(20)}` }, ['20 characters at most']],
-      ['a job id with a letter', { ...valid, 'job-id': '12a' }, ['Input job-id "12a"', 'digits only']],
+describe('failures', () => {
+  // Through the bundle, an input error of each kind: a value, a missing input, an alias, hostile text, the
+  // environment, a contradiction. That every bad value of every input is refused, naming the input, quoting
+  // the value and stating the accepted form, is shown once, at parseSettings (security/inputs.test.ts).
+  describe('a bad input fails with one ::error:: naming the input, and sends no request', () => {
+    const APP_ID_FORM = 'd followed by lower-case letters and digits, 20 characters at most'
+    it.each<[string, Record<string, string>, StepRun, string[]]>([
+      ['no app id', { 'app-id': '' }, {}, ['Input app-id is required', 'd1a2b3c4d5e6f7']],
+      ['an app id in capitals', { 'app-id': 'D1ABC' }, {}, ['Input app-id "D1ABC"', APP_ID_FORM]],
       [
-        'an unknown if-no-job',
-        { ...valid, 'if-no-job': 'sometimes' },
-        ['Input if-no-job "sometimes"', 'warn, ignore or fail']
-      ],
-      ['a wait-timeout of 0', { ...valid, 'wait-timeout': '0' }, ['Input wait-timeout "0"', '1 to 21600']],
-      [
-        'a wait-timeout over six hours',
-        { ...valid, 'wait-timeout': '21601' },
-        ['Input wait-timeout "21601"']
-      ],
-      ['a fractional wait-timeout', { ...valid, 'wait-timeout': '1.5' }, ['Input wait-timeout "1.5"']],
-      ['a wait that is not a boolean', { ...valid, wait: 'yes' }, ['Input wait "yes"', 'true or false']],
-      ['a commit prefix under 7 characters', { ...valid, 'commit-id': 'abc12' }, ['Input commit-id "abc12"']],
-      ['a commit id that is not hex', { ...valid, 'commit-id': 'zzzzzzz' }, ['Input commit-id "zzzzzzz"']],
-      [
-        'a branch name over 255 characters',
-        { ...valid, 'branch-name': 'b'.repeat(256) },
-        ['Input branch-name']
+        'a bad appId (the alias), app-id empty',
+        { 'app-id': '', appId: 'd1;rm' },
+        {},
+        ['Input app-id', APP_ID_FORM]
       ],
       [
-        'a region that is not one',
-        { ...valid, 'aws-region': 'mars' },
-        ['Input aws-region "mars"', 'us-east-1']
+        // a newline separates names of a list; a carriage return alone is a control character in one
+        'a branch name with a carriage return and a workflow command',
+        { 'branch-name': 'a\r::error::b' },
+        {},
+        ['Input branch-name', '1 to 255 characters with no control characters']
+      ],
+      [
+        'no region anywhere',
+        {},
+        { env: { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined } },
+        ['No AWS region: set the aws-region input', 'AWS_REGION']
+      ],
+      [
+        'keep-newest with job-id',
+        { 'job-id': '1', 'keep-newest': 'true' },
+        {},
+        ['Input keep-newest', 'cannot be combined with job-id']
       ]
-    ])('%s', async (_, inputs, fragments) => {
+    ])('%s', async (_, inputs, run, fragments) => {
       const server = await startServer()
       server.addJob(APP, 'main')
 
-      const result = await runStep(server, runtime, { inputs })
+      const result = await runStep(server, {
+        inputs: { 'app-id': APP, 'branch-name': 'main', ...inputs },
+        ...run
+      })
 
       expectInputError(result, server, ...fragments)
+      expect(result.annotations.map(a => a.command)).toEqual(['error'])
+      expectOnlyOwnCommands(result.stdout)
       expect(server.getJob(APP, 'main', '1').status).toBe('RUNNING')
-    })
-
-    it('no region anywhere', async () => {
-      const server = await startServer()
-
-      const result = await runStep(server, runtime, {
-        inputs: valid,
-        env: { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined }
-      })
-
-      expectInputError(result, server, 'No AWS region', 'aws-region', 'AWS_REGION')
-    })
-
-    it('keep-newest with job-id', async () => {
-      const server = await startServer()
-
-      const result = await runStep(server, runtime, {
-        inputs: { ...valid, 'job-id': '1', 'keep-newest': 'true' }
-      })
-
-      expectInputError(result, server, 'Input keep-newest', 'cannot be combined with job-id')
-    })
-
-    it('commit-id with job-id', async () => {
-      const server = await startServer()
-
-      const result = await runStep(server, runtime, {
-        inputs: { ...valid, 'job-id': '1', 'commit-id': 'abcdef0' }
-      })
-
-      expectInputError(result, server, 'Input commit-id', 'cannot be combined with job-id')
     })
   })
 
@@ -93,9 +70,9 @@ describe.each(RUNTIMES)('failures on %s', runtime => {
     const server = await startServer()
     server.addJob(APP, 'v1.2.0')
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP },
-      event: { name: 'push', ref: 'refs/tags/v1.2.0', payload: { ref: 'refs/tags/v1.2.0' } }
+      event: pushEvent('refs/tags/v1.2.0')
     })
 
     expectInputError(result, server, 'Input branch-name is empty', 'the tag "v1.2.0"', 'set branch-name')
@@ -105,7 +82,7 @@ describe.each(RUNTIMES)('failures on %s', runtime => {
     const server = await startServer()
     server.addJob(APP, 'main')
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP, 'branch-name': 'main' },
       env: { AWS_SECRET_ACCESS_KEY: 'not-the-secret' }
     })
@@ -128,7 +105,7 @@ describe.each(RUNTIMES)('failures on %s', runtime => {
       if (operation === 'StopJob' && jobId === '1') throw new Error('the build host is gone')
     })
 
-    const result = await runStep(server, runtime, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
+    const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
 
     expectFailure(
       result,
@@ -164,7 +141,7 @@ describe.each(RUNTIMES)('failures on %s', runtime => {
         'User: arn:aws:sts::123456789012:assumed-role/ci/run is not authorized to perform: amplify:StopJob'
     })
 
-    const result = await runStep(server, runtime, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
+    const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
 
     const [first, second] = server.requestsFor('StopJob')
     const denied = first.jobId ?? ''

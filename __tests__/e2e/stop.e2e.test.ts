@@ -7,20 +7,19 @@ import {
   expectInputError,
   expectSuccess,
   jobsPath,
-  RUNTIMES,
   runStep,
   startServer
-} from './e2e-helpers.js'
+} from '../support/harness.js'
 
 const APP = 'd1a2b3c4d5e6f7'
 
-describe.each(RUNTIMES)('stop by job id on %s', runtime => {
+describe('stop by job id', () => {
   it('stops the job with exactly one StopJob and reports it in outputs, log and summary', async () => {
     const server = await startServer({ cancelDelayMs: Infinity })
     server.addJobs(APP, 'main', 6, { status: 'SUCCEED' })
     server.addJob(APP, 'main', { jobId: '7', status: 'RUNNING', commitMessage: 'Add the login page\n\nLong' })
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '7' }
     })
 
@@ -37,6 +36,8 @@ describe.each(RUNTIMES)('stop by job id on %s', runtime => {
     })
     expect(result.jobs).toEqual([
       {
+        appId: APP,
+        branchName: 'main',
         jobId: '7',
         jobArn: arn,
         status: 'CANCELLING',
@@ -62,7 +63,7 @@ describe.each(RUNTIMES)('stop by job id on %s', runtime => {
     const server = await startServer({ cancelDelayMs: Infinity })
     server.addJobs(APP, 'feature/login', 3)
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { appId: APP, branchName: 'feature/login', jobId: '2' }
     })
 
@@ -78,7 +79,7 @@ describe.each(RUNTIMES)('stop by job id on %s', runtime => {
     const server = await startServer({ cancelDelayMs: Infinity })
     server.addJob(APP, 'main')
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: {
         'app-id': APP,
         appId: APP,
@@ -104,7 +105,7 @@ describe.each(RUNTIMES)('stop by job id on %s', runtime => {
     inputs[kebab] = a
     inputs[camel] = b
 
-    const result = await runStep(server, runtime, { inputs })
+    const result = await runStep(server, { inputs })
 
     expectInputError(result, server, `Inputs ${kebab} and ${camel}`, `"${a}"`, `"${b}"`, 'set only one')
     expect(server.getJob(APP, 'main', '1').status).toBe('RUNNING')
@@ -114,7 +115,7 @@ describe.each(RUNTIMES)('stop by job id on %s', runtime => {
     const server = await startServer()
     server.addJob(APP, 'main', { jobId: '12', status: 'SUCCEED' })
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '12' }
     })
 
@@ -147,7 +148,7 @@ describe.each(RUNTIMES)('stop by job id on %s', runtime => {
       message: 'Job 5 is already in CANCELLING state.'
     })
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '5' }
     })
 
@@ -170,7 +171,7 @@ describe.each(RUNTIMES)('stop by job id on %s', runtime => {
     const server = await startServer()
     server.addJobs(APP, 'main', 3)
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '99' }
     })
 
@@ -190,7 +191,7 @@ describe.each(RUNTIMES)('stop by job id on %s', runtime => {
     const server = await startServer()
     server.addJobs('dother', 'main', 1)
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': 'dmissing', 'branch-name': 'main', 'job-id': '1' }
     })
 
@@ -203,7 +204,7 @@ describe.each(RUNTIMES)('stop by job id on %s', runtime => {
     server.addJob(APP, 'main', { jobId: '3' })
     server.deny('StopJob')
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '3' }
     })
 

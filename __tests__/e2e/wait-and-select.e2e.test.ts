@@ -5,11 +5,10 @@ import {
   expectFailure,
   expectSuccess,
   jobsPath,
-  RUNTIMES,
   runStep,
   startServer,
   statuses
-} from './e2e-helpers.js'
+} from '../support/harness.js'
 
 const APP = 'd5e6f7a8b9c0d1'
 
@@ -20,45 +19,49 @@ function waitedSeconds(summaryText: string): number {
   return Number(match?.[1])
 }
 
-describe.each(RUNTIMES)('wait on %s', runtime => {
-  it('waits until the stopped job is CANCELLED, polling GetJob a few times, and says how long it took', async () => {
-    const server = await startServer({ cancelDelayMs: 1000 })
-    server.addJob(APP, 'main', { status: 'RUNNING' })
+// Concurrently: these tests mostly wait (for a cancel to land, for a wait-timeout), each on its own server.
+describe('wait', () => {
+  it.concurrent(
+    'waits until the stopped job is CANCELLED, polling GetJob a few times, and says how long it took',
+    async () => {
+      const server = await startServer({ cancelDelayMs: 1000 })
+      server.addJob(APP, 'main', { status: 'RUNNING' })
 
-    const result = await runStep(server, runtime, {
-      inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '1', wait: 'true' }
-    })
+      const result = await runStep(server, {
+        inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '1', wait: 'true' }
+      })
 
-    expectSuccess(result)
-    const log = calls(server)
-    expect(log[0]).toBe(`StopJob ${jobsPath(APP, 'main', '1', true)} 200`)
-    const polls = log.slice(1)
-    // A cancel that lands after 1 s costs a couple of polls (first soon after the stop, then backing off).
-    expect(polls.length).toBeGreaterThanOrEqual(1)
-    expect(polls.length).toBeLessThanOrEqual(5)
-    expect(new Set(polls)).toEqual(new Set([`GetJob ${jobsPath(APP, 'main', '1')} 200`]))
-    expect(result.outputs).toMatchObject({ 'job-id': '1', status: 'CANCELLED', 'stopped-count': '1' })
-    expect(result.jobs).toEqual([
-      expect.objectContaining({ jobId: '1', status: 'CANCELLED', result: 'stopped' })
-    ])
-    expect(result.annotations).toEqual([])
-    // Each stop is logged when it happens, and each job's end when the wait sees it.
-    expect(result.stdout).toContain('Stopped job 1 on branch "main" (CANCELLING)')
-    expect(result.stdout).toContain('Job 1 on branch "main" is now CANCELLED (was CANCELLING)')
-    expect(result.summaryText).toContain('1 stopped CANCELLED')
-    const waited = waitedSeconds(result.summaryText)
-    expect(waited).toBeGreaterThanOrEqual(0.9)
-    expect(waited).toBeLessThan(30)
-    expect(server.getJob(APP, 'main', '1').status).toBe('CANCELLED')
-  })
+      expectSuccess(result)
+      const log = calls(server)
+      expect(log[0]).toBe(`StopJob ${jobsPath(APP, 'main', '1', true)} 200`)
+      const polls = log.slice(1)
+      // A cancel that lands after 1 s costs a couple of polls (first soon after the stop, then backing off).
+      expect(polls.length).toBeGreaterThanOrEqual(1)
+      expect(polls.length).toBeLessThanOrEqual(5)
+      expect(new Set(polls)).toEqual(new Set([`GetJob ${jobsPath(APP, 'main', '1')} 200`]))
+      expect(result.outputs).toMatchObject({ 'job-id': '1', status: 'CANCELLED', 'stopped-count': '1' })
+      expect(result.jobs).toEqual([
+        expect.objectContaining({ jobId: '1', status: 'CANCELLED', result: 'stopped' })
+      ])
+      expect(result.annotations).toEqual([])
+      // Each stop is logged when it happens, and each job's end when the wait sees it.
+      expect(result.stdout).toContain('Stopped job 1 on branch "main" (CANCELLING)')
+      expect(result.stdout).toContain('Job 1 on branch "main" is now CANCELLED (was CANCELLING)')
+      expect(result.summaryText).toContain('1 stopped CANCELLED')
+      const waited = waitedSeconds(result.summaryText)
+      expect(waited).toBeGreaterThanOrEqual(0.9)
+      expect(waited).toBeLessThan(30)
+      expect(server.getJob(APP, 'main', '1').status).toBe('CANCELLED')
+    }
+  )
 
-  it('waits on every stopped job of a discovery concurrently', async () => {
+  it.concurrent('waits on every stopped job of a discovery concurrently', async () => {
     const server = await startServer({ cancelDelayMs: 1000 })
     server.addJob(APP, 'main', { status: 'SUCCEED' })
     server.addJob(APP, 'main', { status: 'RUNNING' })
     server.addJob(APP, 'main', { status: 'PENDING' })
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP, 'branch-name': 'main', wait: 'true' }
     })
 
@@ -72,7 +75,7 @@ describe.each(RUNTIMES)('wait on %s', runtime => {
     expect(result.outputs).toMatchObject({ 'job-id': '3', status: 'CANCELLED', 'stopped-count': '2' })
   })
 
-  it('waits on a job that was already CANCELLING too, without stopping it again', async () => {
+  it.concurrent('waits on a job that was already CANCELLING too, without stopping it again', async () => {
     const server = await startServer()
     server.addJob(APP, 'main', { status: 'CANCELLING' })
     // Amplify finishes the cancel by the time the first poll arrives.
@@ -80,7 +83,7 @@ describe.each(RUNTIMES)('wait on %s', runtime => {
       if (operation === 'GetJob') server.setJobStatus(APP, 'main', '1', 'CANCELLED')
     })
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP, 'branch-name': 'main', wait: 'true' }
     })
 
@@ -93,74 +96,84 @@ describe.each(RUNTIMES)('wait on %s', runtime => {
     expect(result.stdout).toContain('Job 1 on branch "main" is now CANCELLED (was CANCELLING)')
   })
 
-  it('keeps polling through throttled GetJobs: throttling slows the wait, never fails it', async () => {
-    const server = await startServer({ cancelDelayMs: 1000 })
-    server.addJob(APP, 'main')
-    server.addFault({ operation: 'GetJob', kind: 'throttle', times: 2 })
+  it.concurrent(
+    'keeps polling through throttled GetJobs: throttling slows the wait, never fails it',
+    async () => {
+      const server = await startServer({ cancelDelayMs: 1000 })
+      server.addJob(APP, 'main')
+      server.addFault({ operation: 'GetJob', kind: 'throttle', times: 2 })
 
-    const result = await runStep(server, runtime, {
-      inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '1', wait: 'true' }
-    })
+      const result = await runStep(server, {
+        inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '1', wait: 'true' }
+      })
 
-    expectSuccess(result)
-    expect(statuses(server).slice(0, 3)).toEqual(['StopJob 200', 'GetJob 429', 'GetJob 429'])
-    expect(statuses(server).at(-1)).toBe('GetJob 200')
-    expect(result.outputs.status).toBe('CANCELLED')
-  })
+      expectSuccess(result)
+      expect(statuses(server).slice(0, 3)).toEqual(['StopJob 200', 'GetJob 429', 'GetJob 429'])
+      expect(statuses(server).at(-1)).toBe('GetJob 200')
+      expect(result.outputs.status).toBe('CANCELLED')
+    }
+  )
 
-  it('fails after wait-timeout on a job stuck in CANCELLING, naming it, with the outputs still set', async () => {
-    const server = await startServer({ cancelDelayMs: Infinity })
-    server.addJob(APP, 'main', { jobId: '17', status: 'RUNNING' })
+  it.concurrent(
+    'fails after wait-timeout on a job stuck in CANCELLING, naming it, with the outputs still set',
+    async () => {
+      const server = await startServer({ cancelDelayMs: Infinity })
+      server.addJob(APP, 'main', { jobId: '17', status: 'RUNNING' })
 
-    const result = await runStep(server, runtime, {
-      inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '17', wait: 'true', 'wait-timeout': '2' }
-    })
+      const result = await runStep(server, {
+        inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '17', wait: 'true', 'wait-timeout': '2' }
+      })
 
-    expectFailure(result, 'Waited 2 s (wait-timeout)', 'job 17 (CANCELLING)', 'raise wait-timeout')
-    expect(result.warnings).toEqual([])
-    expect(result.outputs).toMatchObject({
-      'job-id': '17',
-      'job-arn': server.jobArn(APP, 'main', '17'),
-      status: 'CANCELLING',
-      'stopped-count': '1'
-    })
-    expect(result.jobs).toEqual([
-      expect.objectContaining({ jobId: '17', status: 'CANCELLING', result: 'stopped' })
-    ])
-    const waited = waitedSeconds(result.summaryText)
-    expect(waited).toBeGreaterThanOrEqual(1.9)
-    expect(waited).toBeLessThan(30)
-    const log = calls(server)
-    expect(log[0]).toBe(`StopJob ${jobsPath(APP, 'main', '17', true)} 200`)
-    expect(log.length).toBeGreaterThanOrEqual(2)
-    expect(new Set(log.slice(1))).toEqual(new Set([`GetJob ${jobsPath(APP, 'main', '17')} 200`]))
-    expect(server.getJob(APP, 'main', '17').status).toBe('CANCELLING')
-  })
+      expectFailure(result, 'Waited 2 s (wait-timeout)', 'job 17 (CANCELLING)', 'raise wait-timeout')
+      expect(result.warnings).toEqual([])
+      expect(result.outputs).toMatchObject({
+        'job-id': '17',
+        'job-arn': server.jobArn(APP, 'main', '17'),
+        status: 'CANCELLING',
+        'stopped-count': '1'
+      })
+      expect(result.jobs).toEqual([
+        expect.objectContaining({ jobId: '17', status: 'CANCELLING', result: 'stopped' })
+      ])
+      const waited = waitedSeconds(result.summaryText)
+      expect(waited).toBeGreaterThanOrEqual(1.9)
+      expect(waited).toBeLessThan(30)
+      const log = calls(server)
+      expect(log[0]).toBe(`StopJob ${jobsPath(APP, 'main', '17', true)} 200`)
+      expect(log.length).toBeGreaterThanOrEqual(2)
+      expect(new Set(log.slice(1))).toEqual(new Set([`GetJob ${jobsPath(APP, 'main', '17')} 200`]))
+      expect(server.getJob(APP, 'main', '17').status).toBe('CANCELLING')
+    }
+  )
 
-  it('ends at wait-timeout even when GetJob never answers, rather than after every retry of every poll', async () => {
-    const server = await startServer({ cancelDelayMs: Infinity })
-    server.addJob(APP, 'main', { jobId: '4', status: 'RUNNING' })
-    server.addFault({ operation: 'GetJob', kind: 'hang', times: Infinity })
+  it.concurrent(
+    'ends at wait-timeout even when GetJob never answers, rather than after every retry of every poll',
+    async () => {
+      const server = await startServer({ cancelDelayMs: Infinity })
+      server.addJob(APP, 'main', { jobId: '4', status: 'RUNNING' })
+      server.addFault({ operation: 'GetJob', kind: 'hang', times: Infinity })
 
-    const result = await runStep(server, runtime, {
-      inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '4', wait: 'true', 'wait-timeout': '3' },
-      timeoutMs: 55_000
-    })
+      const result = await runStep(server, {
+        inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '4', wait: 'true', 'wait-timeout': '3' },
+        timeoutMs: 55_000
+      })
 
-    expectFailure(result, 'Waited 3 s (wait-timeout)', 'job 4 (CANCELLING)')
-    expect(result.outputs).toMatchObject({ 'job-id': '4', status: 'CANCELLING', 'stopped-count': '1' })
-    expect(statuses(server)[0]).toBe('StopJob 200')
-    expect(new Set(statuses(server).slice(1))).toEqual(new Set(['GetJob hang']))
-    // 3 s of waiting, plus start-up and a moment for the last poll; a hung GetJob's 10 s request timeout and
-    // its retries (about 50 s) must not stretch it.
-    expect(result.durationMs).toBeLessThan(9_000)
-  }, 60_000)
+      expectFailure(result, 'Waited 3 s (wait-timeout)', 'job 4 (CANCELLING)')
+      expect(result.outputs).toMatchObject({ 'job-id': '4', status: 'CANCELLING', 'stopped-count': '1' })
+      expect(statuses(server)[0]).toBe('StopJob 200')
+      expect(new Set(statuses(server).slice(1))).toEqual(new Set(['GetJob hang']))
+      // 3 s of waiting, plus start-up and a moment for the last poll; a hung GetJob's 10 s request timeout and
+      // its retries (about 50 s) must not stretch it.
+      expect(result.durationMs).toBeLessThan(9_000)
+    },
+    60_000
+  )
 
-  it('does not poll a job that had already ended', async () => {
+  it.concurrent('does not poll a job that had already ended', async () => {
     const server = await startServer()
     server.addJob(APP, 'main', { status: 'FAILED' })
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '1', wait: 'true' }
     })
 
@@ -171,14 +184,14 @@ describe.each(RUNTIMES)('wait on %s', runtime => {
   })
 })
 
-describe.each(RUNTIMES)('keep-newest and commit-id on %s', runtime => {
+describe('keep-newest and commit-id', () => {
   it('keep-newest stops only the older of a RUNNING (older) and a PENDING (newer) job', async () => {
     const server = await startServer({ cancelDelayMs: Infinity })
     server.addJob(APP, 'main', { status: 'SUCCEED' })
     server.addJob(APP, 'main', { status: 'RUNNING' })
     server.addJob(APP, 'main', { status: 'PENDING' })
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP, 'branch-name': 'main', 'keep-newest': 'true' }
     })
 
@@ -210,14 +223,16 @@ describe.each(RUNTIMES)('keep-newest and commit-id on %s', runtime => {
     server.addJob(APP, 'main', { status: 'SUCCEED' })
     server.addJob(APP, 'main', { status: 'RUNNING' })
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP, 'branch-name': 'main', 'keep-newest': 'true', 'if-no-job': 'fail' }
     })
 
     expectSuccess(result)
     expect(calls(server)).toEqual([`ListJobs ${jobsPath(APP, 'main')} 200`])
     expect(result.annotations).toEqual([])
-    expect(result.stdout).toContain('Only job 2, the newest, is in progress: no superseded build to stop.')
+    expect(result.stdout).toContain(
+      'Only job 2 on branch "main", the newest, is in progress: no superseded build to stop.'
+    )
     expect(result.outputs).toMatchObject({ 'job-id': '', 'job-arn': '', status: '', 'stopped-count': '0' })
     expect(result.jobs).toEqual([expect.objectContaining({ jobId: '2', status: 'RUNNING', result: 'kept' })])
     expect(server.getJob(APP, 'main', '2').status).toBe('RUNNING')
@@ -229,7 +244,7 @@ describe.each(RUNTIMES)('keep-newest and commit-id on %s', runtime => {
     server.addJob(APP, 'main', { status: 'RUNNING', commitId: target })
     server.addJob(APP, 'main', { status: 'RUNNING', commitId: 'c0ffee9999999999999999999999999999999999' })
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP, 'branch-name': 'main', 'commit-id': 'C0FFEE12' }
     })
 
@@ -250,7 +265,7 @@ describe.each(RUNTIMES)('keep-newest and commit-id on %s', runtime => {
     const server = await startServer()
     server.addJob(APP, 'main', { status: 'RUNNING', commitId: 'a'.repeat(40) })
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP, 'branch-name': 'main', 'commit-id': 'bbbbbbb' }
     })
 
@@ -263,13 +278,13 @@ describe.each(RUNTIMES)('keep-newest and commit-id on %s', runtime => {
   })
 })
 
-describe.each(RUNTIMES)('dry run on %s', runtime => {
+describe('dry run', () => {
   it('lists and reports what would be stopped, sends no StopJob, and has nothing to wait for', async () => {
     const server = await startServer()
     server.addJob(APP, 'main', { status: 'RUNNING' })
     server.addJob(APP, 'main', { status: 'PENDING' })
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP, 'branch-name': 'main', 'dry-run': 'true', wait: 'true' }
     })
 
@@ -293,7 +308,7 @@ describe.each(RUNTIMES)('dry run on %s', runtime => {
     const server = await startServer()
     server.addJob(APP, 'main', { jobId: '8', status: 'RUNNING' })
 
-    const result = await runStep(server, runtime, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '8', 'dry-run': 'true' }
     })
 

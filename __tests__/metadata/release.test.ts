@@ -1,23 +1,21 @@
 /**
  * scripts/release.sh in a temporary clone of this repository: each refusal, and one release.
  *
- * The clone's `npm test` is replaced by a stand-in that prints a marker and exits with
- * STAND_IN_TEST_EXIT (default 0), so the release script's test step runs for real without running
- * this suite recursively, and the tests can see whether a refusal came before that step.
- * `npm run check-dist` is the real one (an ncc build, about 10 s), against the clone's own dist/.
+ * The clone's `npm test` and `npm run check-dist` are replaced by stand-ins that print a marker and exit
+ * with STAND_IN_TEST_EXIT / STAND_IN_CHECK_DIST_EXIT (default 0): the release script's steps run for real
+ * through npm, without running this suite recursively or rebuilding dist/ with ncc, and the tests can see
+ * which steps a refusal came before. Whether dist/ matches a fresh build is check-dist's own job (CI runs
+ * it; check-dist.test.ts tests what it compares); here, only that release.sh refuses when it fails.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-
-// Not imported from repo-metadata.ts: that loads @actions/workflow-parser, which this test does not need.
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+import { ROOT } from '../support/action-runner.js'
 
 const STAND_IN_MARKER = 'stand-in test suite ran'
-const BUILD_TIMEOUT_MS = 180_000
+const CHECK_DIST_MARKER = 'stand-in check-dist ran'
 
 let workspace: string
 let base: string
@@ -97,29 +95,28 @@ beforeAll(() => {
   }
   manifest.version = '1.0.0'
   manifest.scripts.test = `echo '${STAND_IN_MARKER}' && exit \${STAND_IN_TEST_EXIT:-0}`
+  manifest.scripts['check-dist'] = `echo '${CHECK_DIST_MARKER}' && exit \${STAND_IN_CHECK_DIST_EXIT:-0}`
   writeFileSync(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`)
   writeFileSync(
     path.join(base, 'CHANGELOG.md'),
     '# Changelog\n\n## [Unreleased]\n\n## [1.1.0] - 2026-11-28\n\n### Added\n\n- Something.\n\n## [1.0.0] - 2026-11-01\n\n- First.\n'
   )
-  // Whatever state HEAD's dist/ is in, the base's dist/ is a fresh build of the base's src/.
-  rmSync(path.join(base, 'dist'), { recursive: true, force: true }) // ncc leaves chunks it no longer emits
-  const build = sh(base, 'npm', ['run', '--silent', 'build'])
-  if (build.status !== 0) throw new Error(`npm run build failed in the clone: ${build.stderr}`)
   commitAll(base, 'Prepare a clone for the release test')
   git(base, 'tag', '-a', 'v1.0.0', '-m', 'v1.0.0')
   git(base, 'tag', '-a', 'v1', '-m', 'v1')
-}, BUILD_TIMEOUT_MS)
+})
 
 afterAll(() => {
   if (workspace) rmSync(workspace, { recursive: true, force: true })
 })
 
-function expectRefused(result: SpawnSyncReturns<string>, reason: RegExp): void {
+/** Refused for `reason`, before the tests ran, and before the dist/ check unless it was the dist/ check. */
+function expectRefused(result: SpawnSyncReturns<string>, reason: RegExp, reachedCheckDist = false): void {
   expect(result.stderr).toMatch(/release: refused: /)
   expect(result.stderr).toMatch(reason)
   expect(result.status).toBe(1)
   expect(result.stdout).not.toContain(STAND_IN_MARKER)
+  expect(result.stdout.includes(CHECK_DIST_MARKER)).toBe(reachedCheckDist)
 }
 
 describe('npm run release refuses', () => {
@@ -170,59 +167,47 @@ describe('npm run release refuses', () => {
     expect(tags(dir)).not.toContain('v1.2.0')
   })
 
-  it(
-    'a stale dist/, before running the tests',
-    () => {
-      const dir = clone()
-      appendFileSync(path.join(dir, 'dist/index.js'), '\n// edited by hand\n')
-      commitAll(dir, 'Edit dist/ by hand')
-      const result = release(dir, ['1.1.0'])
-      expectRefused(result, /dist\/ is stale: run 'npm run build', commit dist\/, and release again/)
-      expect(tags(dir)).not.toContain('v1.1.0')
-    },
-    BUILD_TIMEOUT_MS
-  )
+  it('a stale dist/ (npm run check-dist fails), before running the tests', () => {
+    const dir = clone()
+    const result = release(dir, ['1.1.0'], { STAND_IN_CHECK_DIST_EXIT: '1' })
+    // Reached the dist/ check, and stopped there: before the tests.
+    expectRefused(result, /dist\/ is stale: run 'npm run build', commit dist\/, and release again/, true)
+    expect(tags(dir)).not.toContain('v1.1.0')
+  })
 
-  it(
-    'failing tests, and tags nothing',
-    () => {
-      const dir = clone()
-      const result = release(dir, ['1.1.0'], { STAND_IN_TEST_EXIT: '1' })
-      expect(result.stdout).toContain(STAND_IN_MARKER) // reached the test step...
-      expect(result.stderr).toMatch(/release: refused: the tests failed/) // ...and stopped there
-      expect(result.status).toBe(1)
-      expect(tags(dir).sort()).toEqual(['v1', 'v1.0.0'])
-      expect(JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version).toBe('1.0.0')
-    },
-    BUILD_TIMEOUT_MS
-  )
+  it('failing tests, and tags nothing', () => {
+    const dir = clone()
+    const result = release(dir, ['1.1.0'], { STAND_IN_TEST_EXIT: '1' })
+    expect(result.stdout).toContain(STAND_IN_MARKER) // reached the test step...
+    expect(result.stderr).toMatch(/release: refused: the tests failed/) // ...and stopped there
+    expect(result.status).toBe(1)
+    expect(tags(dir).sort()).toEqual(['v1', 'v1.0.0'])
+    expect(JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version).toBe('1.0.0')
+  })
 })
 
 describe('npm run release, when every check passes', () => {
-  it(
-    'sets the version, commits, tags v1.1.0, moves v1, and pushes nothing',
-    () => {
-      const dir = clone()
-      const before = git(dir, 'rev-parse', 'HEAD')
-      const result = release(dir, ['1.1.0'])
-      expect(result.stderr).not.toMatch(/refused/)
-      expect(result.status).toBe(0)
-      expect(result.stdout).toContain(STAND_IN_MARKER)
+  it('checks dist/, runs the tests, sets the version, commits, tags v1.1.0, moves v1, and pushes nothing', () => {
+    const dir = clone()
+    const before = git(dir, 'rev-parse', 'HEAD')
+    const result = release(dir, ['1.1.0'])
+    expect(result.stderr).not.toMatch(/refused/)
+    expect(result.status).toBe(0)
+    expect(result.stdout.indexOf(CHECK_DIST_MARKER)).toBeGreaterThanOrEqual(0)
+    expect(result.stdout.indexOf(STAND_IN_MARKER)).toBeGreaterThan(result.stdout.indexOf(CHECK_DIST_MARKER))
 
-      expect(JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version).toBe('1.1.0')
-      expect(git(dir, 'log', '-1', '--format=%s')).toBe('Release 1.1.0')
-      expect(git(dir, 'rev-parse', 'HEAD~1')).toBe(before)
-      const head = git(dir, 'rev-parse', 'HEAD')
-      expect(git(dir, 'rev-parse', 'v1.1.0^{commit}')).toBe(head)
-      expect(git(dir, 'rev-parse', 'v1^{commit}')).toBe(head)
-      expect(git(dir, 'status', '--porcelain')).toBe('')
+    expect(JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version).toBe('1.1.0')
+    expect(git(dir, 'log', '-1', '--format=%s')).toBe('Release 1.1.0')
+    expect(git(dir, 'rev-parse', 'HEAD~1')).toBe(before)
+    const head = git(dir, 'rev-parse', 'HEAD')
+    expect(git(dir, 'rev-parse', 'v1.1.0^{commit}')).toBe(head)
+    expect(git(dir, 'rev-parse', 'v1^{commit}')).toBe(head)
+    expect(git(dir, 'status', '--porcelain')).toBe('')
 
-      expect(result.stdout).toContain(
-        'git push origin main && git push origin v1.1.0 && git push --force origin v1'
-      )
-      expect(tags(base)).not.toContain('v1.1.0') // nothing reached the clone's origin
-      expect(git(base, 'rev-parse', 'v1^{commit}')).toBe(git(base, 'rev-parse', 'v1.0.0^{commit}'))
-    },
-    BUILD_TIMEOUT_MS
-  )
+    expect(result.stdout).toContain(
+      'git push origin main && git push origin v1.1.0 && git push --force origin v1'
+    )
+    expect(tags(base)).not.toContain('v1.1.0') // nothing reached the clone's origin
+    expect(git(base, 'rev-parse', 'v1^{commit}')).toBe(git(base, 'rev-parse', 'v1.0.0^{commit}'))
+  })
 })

@@ -8,7 +8,6 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import {
   convertActionTemplate,
@@ -17,8 +16,9 @@ import {
 } from '@actions/workflow-parser/actions/index'
 import ts from 'typescript'
 import { parse as parseYaml } from 'yaml'
+import { ROOT } from '../support/action-runner.js'
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
+export { ROOT }
 
 export function readRepoFile(relativePath: string): string {
   return readFileSync(path.join(ROOT, relativePath), 'utf8')

@@ -8,19 +8,23 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import * as core from '@actions/core'
 import fc from 'fast-check'
-import { describeFailure, type Target } from '../../src/amplify.js'
+import { describeFailure } from '../../src/amplify.js'
 import type { JobOutcome, JobResult } from '../../src/jobs.js'
-import { firstLine, inertLine, logOutcomes, writeSummary } from '../../src/report.js'
+import type { RequestSubject } from '../../src/messages.js'
+import type { BranchPlan, Failure } from '../../src/plan.js'
+import { logOutcomes, writeSummary } from '../../src/report.js'
 import type { Settings } from '../../src/settings.js'
+import { firstLine, inertLine } from '../../src/text.js'
 import {
-  APP_ID,
   decodeEntities,
   expectInertSummary,
   expectOnlyOwnCommands,
   LINE_BREAKING_OR_CONTROL,
-  runAgainst,
+  runStep,
   startServer
-} from './security-helpers.js'
+} from '../support/harness.js'
+
+const APP_ID = 'd1a2b3c4d5e6f7'
 
 /** The pieces hostile text is made of: workflow commands, their escapes, HTML, Markdown, line breaks. */
 const PAYLOADS = [
@@ -126,8 +130,8 @@ function serviceError(name: string, status: number, message: string): Error {
 
 function settingsFor(branchName: string, dryRun = false): Settings {
   return {
-    appId: APP_ID,
-    branchName,
+    apps: { kind: 'ids', ids: [APP_ID] },
+    branches: { kind: 'names', names: [branchName] },
     branchSource: 'input',
     ifNoJob: 'warn',
     region: 'us-east-1',
@@ -138,9 +142,11 @@ function settingsFor(branchName: string, dryRun = false): Settings {
   }
 }
 
-function outcomesFor(commitMessage: string, errorMessage: string): JobOutcome[] {
+function outcomesFor(commitMessage: string, errorMessage: string, branchName = 'x'): JobOutcome[] {
   return RESULTS.map((result, i) => ({
     job: {
+      appId: APP_ID,
+      branchName,
       jobId: String(10 + i),
       jobArn: `arn:aws:amplify:us-east-1:123456789012:apps/${APP_ID}/branches/x/jobs/00000000${10 + i}`,
       status: result === 'already-ended' ? 'CANCELLED' : 'CANCELLING',
@@ -189,19 +195,21 @@ describe('the log writers keep hostile text inert (property)', () => {
           fc.constantFrom(...SERVICE_ERRORS),
           (commitMessage, branchName, serviceMessage, [errorName, status]) => {
             // Error messages name the branch parseSettings accepted; the writers get the raw text as well.
-            const target: Target = { region: 'us-east-1', appId: APP_ID, branchName: accepted(branchName) }
-            const stopFailure = describeFailure(
-              serviceError(errorName, status, serviceMessage),
-              'StopJob',
-              target,
-              '15'
-            )
+            const target: RequestSubject = {
+              region: 'us-east-1',
+              appId: APP_ID,
+              branchName: accepted(branchName)
+            }
+            const stopFailure = describeFailure(serviceError(errorName, status, serviceMessage), 'StopJob', {
+              ...target,
+              jobId: '15'
+            })
             const listFailure = describeFailure(
               serviceError('NotFoundException', 404, serviceMessage),
               'ListJobs',
               target
             )
-            const outcomes = outcomesFor(commitMessage, stopFailure.message)
+            const outcomes = outcomesFor(commitMessage, stopFailure.message, branchName)
 
             const stdout = captureStdout(() => {
               logOutcomes(outcomes, settingsFor(branchName))
@@ -242,9 +250,27 @@ describe('the step summary keeps hostile text inert (property)', () => {
 
   async function summaryFor(commitMessage: string, branchName: string, dryRun: boolean): Promise<string> {
     writeFileSync(summaryFile, '')
+    const settings = settingsFor(branchName, dryRun)
+    const plan: BranchPlan = {
+      target: { appId: APP_ID, branchName },
+      decided: [],
+      toStop: [],
+      unknownStatus: []
+    }
+    // A failed request's message quotes what the service said: hostile text too.
+    const failure: Failure = {
+      appId: APP_ID,
+      branchName,
+      operation: 'ListJobs',
+      kind: 'service',
+      message: commitMessage
+    }
     await writeSummary({
-      settings: settingsFor(branchName, dryRun),
-      outcomes: outcomesFor(commitMessage, 'x')
+      settings,
+      appsRead: 1,
+      plans: [plan],
+      failures: [failure],
+      outcomes: outcomesFor(commitMessage, 'x', branchName)
     })
     return readFileSync(summaryFile, 'utf8')
   }
@@ -274,6 +300,8 @@ describe('the step summary keeps hostile text inert (property)', () => {
             const branch = /branch <a href="[^"]*"><code>(.*?)<\/code><\/a>/.exec(summary)
             expect(branch).not.toBeNull()
             expect(decodeEntities((branch as RegExpExecArray)[1])).toBe(inertLine(branchName))
+            const failed = /<li>(.*?)(?:<\/li>)?<\/ul>/.exec(summary) // an empty item is a lone <li>
+            expect(decodeEntities((failed as RegExpExecArray)[1])).toBe(inertLine(commitMessage))
           }
         ),
         { numRuns: FUZZ_RUNS.summary }
@@ -284,15 +312,13 @@ describe('the step summary keeps hostile text inert (property)', () => {
 
 describe('every payload alone, as a commit message, a branch name and a service message', () => {
   it.each(PAYLOADS.map(p => [p]))('%j', payload => {
-    const target: Target = { region: 'us-east-1', appId: APP_ID, branchName: accepted(payload) }
-    const failure = describeFailure(
-      serviceError('BadRequestException', 400, payload),
-      'StopJob',
-      target,
-      '15'
-    )
+    const target: RequestSubject = { region: 'us-east-1', appId: APP_ID, branchName: accepted(payload) }
+    const failure = describeFailure(serviceError('BadRequestException', 400, payload), 'StopJob', {
+      ...target,
+      jobId: '15'
+    })
     const stdout = captureStdout(() => {
-      logOutcomes(outcomesFor(payload, failure.message), settingsFor(payload))
+      logOutcomes(outcomesFor(payload, failure.message, payload), settingsFor(payload))
       core.setFailed(failure.message)
     })
     expect(expectOnlyOwnCommands(stdout).sort()).toEqual(['error', 'notice'])
@@ -318,7 +344,7 @@ describe('end to end through dist/index.js', () => {
     server.addJob(APP_ID, HOSTILE_BRANCH, { status: 'SUCCEED', commitMessage: MALICIOUS_COMMIT })
     server.addJob(APP_ID, HOSTILE_BRANCH, { status: 'RUNNING', commitMessage: MALICIOUS_COMMIT })
 
-    const result = await runAgainst(server, { inputs: { 'app-id': APP_ID, 'branch-name': HOSTILE_BRANCH } })
+    const result = await runStep(server, { inputs: { 'app-id': APP_ID, 'branch-name': HOSTILE_BRANCH } })
 
     expect(result.exitCode).toBe(0)
     expect(result.annotations).toEqual([])
@@ -337,7 +363,7 @@ describe('end to end through dist/index.js', () => {
     const server = await startServer()
     server.addJob(APP_ID, HOSTILE_BRANCH, { status: 'CANCELLED', commitMessage: MALICIOUS_COMMIT })
 
-    const result = await runAgainst(server, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP_ID, 'branch-name': HOSTILE_BRANCH, 'job-id': '1' }
     })
 
@@ -352,7 +378,7 @@ describe('end to end through dist/index.js', () => {
     const server = await startServer({ cancelDelayMs: Infinity })
     server.addJob(APP_ID, headRef, { status: 'RUNNING', commitMessage: MALICIOUS_COMMIT })
 
-    const result = await runAgainst(server, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP_ID },
       event: {
         name: 'pull_request_target',
@@ -420,7 +446,7 @@ describe('end to end through dist/index.js', () => {
       })
       const jobId: Record<string, string> = operation === 'StopJob' ? { 'job-id': '1' } : {}
 
-      const result = await runAgainst(server, {
+      const result = await runStep(server, {
         inputs: { 'app-id': APP_ID, 'branch-name': 'main', ...jobId, ...inputs }
       })
 

@@ -1,6 +1,8 @@
 // Input validation is total: every input of action.yml has an accepted form, every bad value fails with an
-// InputError that names the input and states that form, before any request; and for any text at all in
-// any input, the parser returns valid Settings or a named InputError, never anything else.
+// InputError that names the input, quotes the value and states that form; and for any text at all in any
+// input, the parser returns valid Settings or a named InputError, never anything else. That an input error
+// fails the step with one ::error:: and before any request is shown through the bundle, one row per input,
+// in e2e/failures.e2e.test.ts.
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 import { InputError } from '../../src/errors.js'
@@ -10,11 +12,12 @@ import {
   type EventContext,
   type Settings
 } from '../../src/settings.js'
-import { actionInputs, APP_ID, expectOnlyOwnCommands, runAgainst, startServer } from './security-helpers.js'
+import { ACTION_INPUTS } from '../support/harness.js'
 
 type Inputs = Record<string, string>
 
-const INPUTS = actionInputs()
+const INPUTS = ACTION_INPUTS
+const APP_ID = 'd1a2b3c4d5e6f7'
 const ALIASES: Record<string, string> = { appId: 'app-id', branchName: 'branch-name', jobId: 'job-id' }
 const VALID: Inputs = { 'app-id': APP_ID, 'branch-name': 'main' }
 const REGION_ENV = { AWS_REGION: 'us-east-1' }
@@ -37,9 +40,11 @@ function parse(inputs: Inputs, env: NodeJS.ProcessEnv = REGION_ENV, event: Event
 
 /** What each input's error says it accepts. */
 const ACCEPTED_FORM: Record<string, RegExp> = {
-  'app-id': /d followed by lower-case letters and digits, 20 characters at most/,
-  'branch-name': /1 to 255 characters with no control characters/,
-  'job-id': /digits only/,
+  'app-id': /d followed by lower-case letters and digits, 20 characters at most|give either \* or a list/,
+  'branch-name':
+    /1 to 255 characters with no control characters|a Git ref|it has no number|give either \* or a list/,
+  'job-id': /digits only|arn:aws:amplify:<region>:<account>:apps\/<app-id>\/branches\/<branch>\/jobs\/<id>/,
+  'older-than': /plain seconds \(5400\), or lower-case units d, h, m, s/,
   'if-no-job': /one of warn, ignore or fail/,
   'aws-region': /an AWS region name such as us-east-1/,
   wait: /use true or false/,
@@ -56,8 +61,9 @@ const BAD_APP_IDS = [
   `d${'1'.repeat(20)}`,
   'd1-2',
   'd1_2',
-  'd1 2',
-  'd1\n',
+  'd1 2', // a list of two: d1, and 2, which is no app id
+  'd1,,D2',
+  '*,d1', // every app, and one more
   'd1\u0000',
   'd\uff11', // a full-width digit
   'dé1',
@@ -66,13 +72,19 @@ const BAD_APP_IDS = [
   'd1/branches/main',
   'd1%0A',
   '::error::d1',
-  'd1;rm -rf /'
+  'd1;rm -rf /',
+  'd1;rm'
 ]
 const BAD_BRANCHES = [
   'x'.repeat(256),
-  'a\nb',
   'a\rb',
-  'a\r\n::error::b',
+  'a\r::error::b',
+  'main,a\u0000b', // one bad name of a list
+  ' , ', // separators only
+  '*,main',
+  'refs/heads/main', // github.ref instead of github.ref_name
+  'main\nrefs/pull/7/merge',
+  'pr-', // the preview expression outside a pull request
   'a\u0000b',
   'a\tb',
   '\u001b[31mred',
@@ -95,7 +107,31 @@ const BAD_JOB_IDS = [
   '\uff11',
   '\u0661',
   '1'.repeat(256),
-  '1\n2'
+  '1\n2',
+  '12a',
+  '12abc',
+  'arn:aws:amplify:us-east-1:123456789012:apps/d1/branches/main', // no job
+  'arn:aws:amplify:us-east-1:123456789012:apps/d1/branches/main/jobs/x',
+  'arn:awsx:amplify:us-east-1:123456789012:apps/d1/branches/main/jobs/1',
+  'arn:aws:amplify:us-east-1:1234:apps/d1/branches/main/jobs/1',
+  'arn:aws:amplify:mars:123456789012:apps/d1/branches/main/jobs/1',
+  'arn:aws:amplify:us-east-1:123456789012:apps/D1/branches/main/jobs/1',
+  'arn:aws:amplify:us-east-1:123456789012:apps/d1/branches/a\nb/jobs/1'
+]
+const BAD_OLDER_THAN = [
+  '2 hours',
+  '-5m',
+  '0',
+  'soon',
+  '31d',
+  '30m1h',
+  '2H',
+  '1h 30m',
+  '0s',
+  '2592001',
+  'h',
+  '1.5h',
+  'ms'
 ]
 const BAD_BOOLEANS = ['yes', 'no', '1', '0', 'on', 'off', 'y', 'tRUE', 'FaLsE', 'true ', 'true\n']
 const BAD_TIMEOUTS = [
@@ -108,6 +144,7 @@ const BAD_TIMEOUTS = [
   'abc',
   '300s',
   '9999999',
+  '86400',
   '\uff13',
   'Infinity',
   'NaN'
@@ -121,13 +158,15 @@ const BAD_VALUES: Record<string, string[]> = {
   branchName: BAD_BRANCHES,
   'job-id': BAD_JOB_IDS,
   jobId: BAD_JOB_IDS,
-  'if-no-job': ['warning', 'no', 'stop', 'fail ', 'true', 'warn,ignore', 'ıgnore', 'waRn\u0000'],
+  'if-no-job': ['sometimes', 'warning', 'no', 'stop', 'fail ', 'true', 'warn,ignore', 'ıgnore', 'waRn\u0000'],
   'aws-region': [
     'us-east',
     'US-EAST-1',
     'us_east_1',
     'useast1',
     'us-east-1a',
+    'mars',
+    'mars-north-1a',
     'us-east-100',
     'us-east-1\n',
     ' us-east-1',
@@ -138,8 +177,21 @@ const BAD_VALUES: Record<string, string[]> = {
   wait: BAD_BOOLEANS,
   'wait-timeout': BAD_TIMEOUTS,
   'keep-newest': BAD_BOOLEANS,
-  'commit-id': ['abc123', 'g'.repeat(7), '0'.repeat(65), '1234567 ', 'HEAD', 'main', 'abcdef0\n', 'abcdéf01'],
-  'dry-run': BAD_BOOLEANS
+  'commit-id': [
+    'abc',
+    'abc12',
+    'abc123',
+    'g'.repeat(7),
+    'zzzzzzz',
+    '0'.repeat(65),
+    '1234567 ',
+    'HEAD',
+    'main',
+    'abcdef0\n',
+    'abcdéf01'
+  ],
+  'dry-run': BAD_BOOLEANS,
+  'older-than': BAD_OLDER_THAN
 }
 
 /** The cases of the table: input, the value, and the input the error must name. */
@@ -171,6 +223,12 @@ describe('every bad value of every input is an InputError naming the input and i
     expect(inputError.message).toMatch(value === '' ? /app-id is required/ : /is not/)
     expect(inputError.message).toMatch(ACCEPTED_FORM[named])
     expect(inputError.message).toContain(`Input ${named}`)
+    // A short printable value is quoted as given, so the user sees what was wrong with it (for a list, the
+    // name in it that was wrong).
+    const list =
+      (named === 'app-id' && /[\s,]/.test(value)) || (named === 'branch-name' && /[,\n]/.test(value))
+    const printable = !list && /^[\x20-\x21\x23-\x5b\x5d-\x7e]{1,80}$/.test(value)
+    expect(inputError.message).toContain(printable ? `"${value}"` : `Input ${named}`)
     expect(inputError.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/) // eslint-disable-line no-control-regex
   })
 
@@ -204,6 +262,14 @@ describe('every bad value of every input is an InputError naming the input and i
   it.each([
     ['keep-newest', { 'job-id': '1', 'keep-newest': 'true' }, /cannot be combined with job-id/],
     ['commit-id', { 'job-id': '1', 'commit-id': 'abcdef0' }, /cannot be combined with job-id/],
+    ['older-than', { 'job-id': '1', 'older-than': '2h' }, /cannot be combined with job-id/],
+    ['job-id', { 'job-id': '1', 'app-id': 'd1 d2' }, /cannot be combined with several apps or branches/],
+    ['job-id', { 'job-id': '1', 'branch-name': '*' }, /cannot be combined with several apps or branches/],
+    [
+      'app-id',
+      { 'job-id': 'arn:aws:amplify:us-east-1:123456789012:apps/d1/branches/main/jobs/1', 'app-id': 'd2' },
+      /disagrees with the job ARN/
+    ],
     ['app-id', { 'app-id': 'd1', appId: 'd2' }, /set only one of them/],
     ['branch-name', { 'branch-name': 'a', branchName: 'b' }, /set only one of them/],
     ['job-id', { 'job-id': '1', jobId: '2' }, /set only one of them/]
@@ -230,24 +296,57 @@ const YAML_BOOLEANS: Record<string, boolean> = {
 function expectValidSettings(settings: Settings, inputs: Inputs, env: NodeJS.ProcessEnv): void {
   const given = (name: string) =>
     inputs[name] || inputs[Object.keys(ALIASES).find(a => ALIASES[a] === name) ?? '']
-  expect(settings.appId).toMatch(/^d[a-z0-9]+$/)
-  expect(settings.appId.length).toBeLessThanOrEqual(20)
-  expect(settings.appId).toBe(given('app-id'))
-  expect(settings.branchName.length).toBeGreaterThanOrEqual(1)
-  expect(settings.branchName.length).toBeLessThanOrEqual(255)
-  expect(settings.branchName).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/) // eslint-disable-line no-control-regex
-  expect(settings.branchName).not.toMatch(/\p{Cs}/u) // no lone surrogate
-  if (given('branch-name')) expect(settings.branchName).toBe(given('branch-name'))
+  const fromArn = (given('job-id') ?? '').startsWith('arn:')
+  if (settings.apps.kind === 'ids') {
+    expect(settings.apps.ids.length).toBeGreaterThanOrEqual(1)
+    for (const id of settings.apps.ids) {
+      expect(id).toMatch(/^d[a-z0-9]+$/)
+      expect(id.length).toBeLessThanOrEqual(20)
+    }
+    // each id as given, in order, once
+    if (!fromArn)
+      expect(settings.apps.ids).toEqual([
+        ...new Set(
+          given('app-id')
+            .split(/[\s,]+/)
+            .filter(Boolean)
+        )
+      ])
+  } else expect(given('app-id').trim()).toBe('*')
+  if (settings.branches.kind === 'names') {
+    expect(settings.branches.names.length).toBeGreaterThanOrEqual(1)
+    for (const name of settings.branches.names) {
+      expect(name.length).toBeGreaterThanOrEqual(1)
+      expect(name.length).toBeLessThanOrEqual(255)
+      expect(name).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/) // eslint-disable-line no-control-regex
+      expect(name).not.toMatch(/\p{Cs}/u) // no lone surrogate
+    }
+    if (given('branch-name') && !fromArn) {
+      const names = given('branch-name')
+        .split(/[,\n]/)
+        .map(name => name.replace(/^[ \t\r]+|[ \t\r]+$/g, ''))
+        .filter(Boolean)
+      expect(settings.branches.names).toEqual([...new Set(names)])
+    }
+  }
   if (settings.jobId !== undefined) {
     expect(settings.jobId).toMatch(/^[0-9]{1,255}$/)
-    expect(settings.jobId).toBe(given('job-id'))
+    if (!fromArn) expect(settings.jobId).toBe(given('job-id'))
     expect(settings.keepNewest).toBe(false)
     expect(settings.commitId).toBeUndefined()
+    expect(settings.olderThanSeconds).toBeUndefined()
+    expect(settings.apps.kind === 'ids' && settings.apps.ids.length === 1).toBe(true)
+    expect(settings.branches.kind === 'names' && settings.branches.names.length === 1).toBe(true)
   } else expect(given('job-id') ?? '').toBe('')
+  if (settings.olderThanSeconds !== undefined) {
+    expect(Number.isInteger(settings.olderThanSeconds)).toBe(true)
+    expect(settings.olderThanSeconds).toBeGreaterThanOrEqual(1)
+    expect(settings.olderThanSeconds).toBeLessThanOrEqual(30 * 86400)
+  } else expect(inputs['older-than'] ?? '').toBe('')
   expect(['warn', 'ignore', 'fail']).toContain(settings.ifNoJob)
   expect(settings.ifNoJob).toBe((inputs['if-no-job'] || 'warn').toLowerCase())
   expect(settings.region).toMatch(/^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/)
-  expect(settings.region).toBe(inputs['aws-region'] || env.AWS_REGION || env.AWS_DEFAULT_REGION)
+  if (!fromArn) expect(settings.region).toBe(inputs['aws-region'] || env.AWS_REGION || env.AWS_DEFAULT_REGION)
   for (const [input, key] of [
     ['wait', 'wait'],
     ['keep-newest', 'keepNewest'],
@@ -308,7 +407,8 @@ const plausible: Record<string, fc.Arbitrary<string>> = {
   'wait-timeout': fc.constantFrom('', '1', '300', '21600'),
   'keep-newest': fc.constantFrom('', 'false', 'TRUE'),
   'commit-id': fc.constantFrom('', 'abcdef0', '0123456789ABCDEF0123456789abcdef01234567'),
-  'dry-run': fc.constantFrom('', 'true', 'false')
+  'dry-run': fc.constantFrom('', 'true', 'false'),
+  'older-than': fc.constantFrom('', '5400', '90m', '1h30m', '30d')
 }
 
 const anyEvent: fc.Arbitrary<EventContext> = fc.record(
@@ -393,56 +493,5 @@ describe('for any text in any input, parseSettings returns valid Settings or a n
         { numRuns: FUZZ_RUNS.eventAndEnvironment }
       )
     ).resolves.toBeUndefined()
-  })
-})
-
-// ---- Through dist/index.js: one ::error::, naming the input, and no request -------------------------
-
-describe('through dist/index.js, a bad input fails with one ::error:: and sends no request', () => {
-  const form = (input: string) => ACCEPTED_FORM[input]
-  it.each([
-    ['app-id', { 'app-id': 'D1A2B3' }, {}, form('app-id')],
-    ['app-id', { 'app-id': '' }, {}, /Input app-id is required/],
-    ['app-id', { 'app-id': 'd1', appId: 'd2' }, {}, /Inputs app-id and appId .* set only one of them/],
-    ['app-id', { 'app-id': '', appId: 'd1;rm' }, {}, form('app-id')],
-    ['branch-name', { 'branch-name': 'a\n::error::b' }, {}, form('branch-name')],
-    ['branch-name', { 'branch-name': 'x'.repeat(256) }, {}, form('branch-name')],
-    [
-      'branch-name',
-      { 'branch-name': '' },
-      { event: { name: 'push', ref: 'refs/tags/v1.0.0' } },
-      /tag "v1.0.0"/
-    ],
-    ['job-id', { 'job-id': '12abc' }, {}, form('job-id')],
-    ['job-id', { jobId: '-1' }, {}, form('job-id')],
-    ['if-no-job', { 'if-no-job': 'sometimes' }, {}, form('if-no-job')],
-    ['aws-region', { 'aws-region': 'mars-north-1a' }, {}, form('aws-region')],
-    [
-      'aws-region',
-      {},
-      { region: '', env: { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined } },
-      /No AWS region: set the aws-region input/
-    ],
-    ['wait', { wait: 'yes' }, {}, form('wait')],
-    ['wait-timeout', { 'wait-timeout': '0' }, {}, form('wait-timeout')],
-    ['wait-timeout', { 'wait-timeout': '86400' }, {}, form('wait-timeout')],
-    ['keep-newest', { 'keep-newest': '1' }, {}, form('keep-newest')],
-    ['keep-newest', { 'keep-newest': 'true', 'job-id': '1' }, {}, /cannot be combined with job-id/],
-    ['commit-id', { 'commit-id': 'abc' }, {}, form('commit-id')],
-    ['dry-run', { 'dry-run': 'on' }, {}, form('dry-run')]
-  ] as const)('%s: %j', async (named, inputs, run, message) => {
-    const server = await startServer()
-    server.addJob(APP_ID, 'main', { status: 'RUNNING' })
-    const result = await runAgainst(server, { inputs: { ...VALID, ...inputs }, ...(run as object) })
-    expect(result.exitCode).toBe(1)
-    expect(server.requests).toEqual([])
-    expect(result.annotations.map(a => a.command)).toEqual(['error'])
-    expect(result.annotations[0].message).toMatch(
-      named === 'aws-region' ? /region/ : new RegExp(`Inputs? ${named}`)
-    )
-    expect(result.annotations[0].message).toMatch(message)
-    expectOnlyOwnCommands(result.stdout)
-    expect(result.outputs).toEqual({})
-    expect(server.getJob(APP_ID, 'main', '1').status).toBe('RUNNING')
   })
 })

@@ -5,9 +5,11 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import * as amplifySdk from '@aws-sdk/client-amplify'
-import { resourceArn, type Operation } from '../../src/amplify.js'
-import type { AmplifyServer } from '../support/amplify-server.js'
-import { APP_ID, ROOT, runAgainst, startServer } from './security-helpers.js'
+import { resourceArn } from '../../src/amplify.js'
+import type { Operation } from '../../src/errors.js'
+import { ROOT, runStep, startServer, type AmplifyServer } from '../support/harness.js'
+
+const APP_ID = 'd1a2b3c4d5e6f7'
 
 // ---- README's policy, and an evaluator of its Allow statements as IAM evaluates them -----------------
 
@@ -95,9 +97,20 @@ const branchArn = (app: string, branch: string, region = REGION, account = ACCOU
   `arn:aws:amplify:${region}:${account}:apps/${app}/branches/${branch}`
 const jobArn = (app: string, branch: string, job: string) =>
   `${branchArn(app, branch)}/jobs/${job.padStart(10, '0')}`
+const appArn = (app: string, region = REGION, account = ACCOUNT) =>
+  `arn:aws:amplify:${region}:${account}:apps/${app}`
 
-/** The resource IAM authorizes each operation against (Service Authorization Reference). */
-const RESOURCE_OF: Record<string, 'branch' | 'job'> = { ListJobs: 'branch', StopJob: 'job', GetJob: 'job' }
+/**
+ * The resource IAM authorizes each operation against (Service Authorization Reference). ListApps names no
+ * resource: its policy statement needs `*`.
+ */
+const RESOURCE_OF: Record<string, 'any' | 'app' | 'branch' | 'job'> = {
+  ListApps: 'any',
+  ListBranches: 'app',
+  ListJobs: 'branch',
+  StopJob: 'job',
+  GetJob: 'job'
+}
 
 describe("README's IAM policy", () => {
   const policy = readmePolicy()
@@ -116,8 +129,8 @@ describe("README's IAM policy", () => {
     }
   })
 
-  it('the code calls exactly ListJobs, StopJob and GetJob (static scan of src/)', () => {
-    expect([...called].sort()).toEqual(['GetJob', 'ListJobs', 'StopJob'])
+  it('the code calls exactly ListApps, ListBranches, ListJobs, StopJob and GetJob (static scan of src/)', () => {
+    expect([...called].sort()).toEqual(['GetJob', 'ListApps', 'ListBranches', 'ListJobs', 'StopJob'])
     expect([...imported].sort()).toEqual([...called].sort())
     for (const op of called) expect(ALL_OPERATIONS).toContain(op)
   })
@@ -132,20 +145,26 @@ describe("README's IAM policy", () => {
     op => {
       const shape = RESOURCE_OF[op]
       expect(shape).toBeDefined()
-      const right =
-        shape === 'branch'
-          ? [branchArn(APP_ID, 'main'), branchArn(APP_ID, 'feature/login'), branchArn(APP_ID, 'pr-42')]
-          : [jobArn(APP_ID, 'main', '1'), jobArn(APP_ID, 'feature/login', '12345')]
+      const right = {
+        any: ['*'],
+        app: [appArn(APP_ID)],
+        branch: [branchArn(APP_ID, 'main'), branchArn(APP_ID, 'feature/login'), branchArn(APP_ID, 'pr-42')],
+        job: [jobArn(APP_ID, 'main', '1'), jobArn(APP_ID, 'feature/login', '12345')]
+      }[shape]
       for (const arn of right) expect(allows(policy, `amplify:${op}`, arn)).toBe(true)
+      if (shape === 'any') return // ListApps has no resource to narrow it to
 
       const wrong = [
-        `arn:aws:amplify:${REGION}:${ACCOUNT}:apps/${APP_ID}`, // the app itself
-        branchArn('d9z9z9z9z9z9z9', 'main'), // another app
+        appArn('d9z9z9z9z9z9z9'), // another app
+        branchArn('d9z9z9z9z9z9z9', 'main'),
         branchArn(APP_ID, 'main', 'eu-west-1'), // another region
+        appArn(APP_ID, 'eu-west-1'),
         branchArn(APP_ID, 'main', REGION, '999999999999'), // another account
         `arn:aws:amplify:${REGION}:${ACCOUNT}:apps/${APP_ID}/domains/example.com`,
         '*'
       ]
+      if (shape !== 'app') wrong.push(appArn(APP_ID)) // the app itself
+      if (shape === 'app') wrong.push(branchArn(APP_ID, 'main')) // ListBranches is on the app only
       if (shape === 'job') wrong.push(branchArn(APP_ID, 'main')) // StopJob and GetJob need a job ARN
       for (const arn of wrong) expect(allows(policy, `amplify:${op}`, arn)).toBe(false)
     }
@@ -186,10 +205,13 @@ function authorizations(server: AmplifyServer): [string, string][] {
     const op = r.operation ?? 'unknown'
     const app = r.appId ?? ''
     const branch = r.branchName ?? ''
-    return [
-      op,
-      RESOURCE_OF[op] === 'job' ? server.jobArn(app, branch, r.jobId ?? '') : server.branchArn(app, branch)
-    ]
+    const resource = {
+      any: '*',
+      app: server.appArn(app),
+      branch: server.branchArn(app, branch),
+      job: server.jobArn(app, branch, r.jobId ?? '')
+    }[RESOURCE_OF[op] ?? 'branch']
+    return [op, resource]
   })
 }
 
@@ -209,6 +231,8 @@ describe('every request the bundled action sends is allowed by the policy', () =
     ['discovery with keep-newest and commit-id', { 'keep-newest': 'true', 'commit-id': 'abcdef0' }, () => {}],
     ['discovery with wait', { wait: 'true', 'wait-timeout': '10' }, () => {}],
     ['dry run of a job-id', { 'job-id': '3', 'dry-run': 'true' }, () => {}],
+    ["every app of this repository (app-id '*')", { 'app-id': '*' }, () => {}],
+    ["every branch of the app (branch-name '*')", { 'branch-name': '*' }, () => {}],
     [
       'a branch Amplify already deleted',
       { 'if-no-job': 'ignore' },
@@ -221,7 +245,7 @@ describe('every request the bundled action sends is allowed by the policy', () =
     server.addJob(APP_ID, BRANCH, { status: 'PENDING', commitId: `abcdef0${'2'.repeat(33)}` })
     arrange(server)
 
-    const result = await runAgainst(server, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP_ID, 'branch-name': BRANCH, ...inputs }
     })
 
@@ -243,7 +267,7 @@ describe('every request the bundled action sends is allowed by the policy', () =
     server.addJob(APP_ID, BRANCH, { status: 'RUNNING' })
     server.deny('StopJob')
 
-    const result = await runAgainst(server, {
+    const result = await runStep(server, {
       inputs: { 'app-id': APP_ID, 'branch-name': BRANCH, 'job-id': '1' }
     })
 

