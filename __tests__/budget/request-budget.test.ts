@@ -42,7 +42,7 @@ function expectNoRepeatsButRetries(server: AmplifyServer): void {
 }
 
 describe('stop by job id', () => {
-  it('is exactly one request: StopJob, first attempt', async () => {
+  it.concurrent('is exactly one request: StopJob, first attempt', async () => {
     const server = await startServer(HELD)
     server.addJobs(APP, 'main', 3, i => ({ status: i === 2 ? 'RUNNING' : 'SUCCEED' }))
 
@@ -53,25 +53,30 @@ describe('stop by job id', () => {
     expect(result.outputs).toMatchObject({ 'job-id': '3', status: 'CANCELLING', 'stopped-count': '1' })
   })
 
-  it('costs one GetJob more when the job had already ended (StopJob refused, GetJob confirms)', async () => {
-    const server = await startServer(HELD)
-    server.addJob(APP, 'main', { status: 'SUCCEED' })
+  it.concurrent(
+    'costs one GetJob more when the job had already ended (StopJob refused, GetJob confirms)',
+    async () => {
+      const server = await startServer(HELD)
+      server.addJob(APP, 'main', { status: 'SUCCEED' })
 
-    const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '1' } })
-    expectSuccess(result)
+      const result = await runStep(server, {
+        inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '1' }
+      })
+      expectSuccess(result)
 
-    expect(server.requests.map(r => [r.operation, r.status, r.attempt])).toEqual([
-      ['StopJob', 400, 1],
-      ['GetJob', 200, 1]
-    ])
-    expect(result.outputs).toMatchObject({ status: 'SUCCEED', 'stopped-count': '0' })
-  })
+      expect(server.requests.map(r => [r.operation, r.status, r.attempt])).toEqual([
+        ['StopJob', 400, 1],
+        ['GetJob', 200, 1]
+      ])
+      expect(result.outputs).toMatchObject({ status: 'SUCCEED', 'stopped-count': '0' })
+    }
+  )
 })
 
 describe('discovery', () => {
   // A long-lived branch: ended jobs, the newest two in progress (one running, one pending, as Amplify
   // allows per branch), and from 3 jobs on the oldest left RUNNING, so that only reading every page finds it.
-  it.each([1, 2, 49, 50, 51, 100, 120, 2000])(
+  it.concurrent.each([1, 2, 49, 50, 51, 100, 120, 2000])(
     'on a branch with %i jobs: one ListJobs per page of 50, one StopJob per job in progress',
     async jobs => {
       const server = await startServer(HELD)
@@ -107,7 +112,7 @@ describe('discovery', () => {
     }
   )
 
-  it('with nothing in progress is the ListJobs pages alone', async () => {
+  it.concurrent('with nothing in progress is the ListJobs pages alone', async () => {
     const server = await startServer(HELD)
     server.addJobs(APP, 'main', 120, { status: 'SUCCEED' })
 
@@ -120,7 +125,7 @@ describe('discovery', () => {
     expect(result.outputs['stopped-count']).toBe('0')
   })
 
-  it('in a dry run is the ListJobs pages alone, with no StopJob', async () => {
+  it.concurrent('in a dry run is the ListJobs pages alone, with no StopJob', async () => {
     const server = await startServer(HELD)
     server.addJobs(APP, 'main', 60, i => ({ status: i >= 58 ? 'RUNNING' : 'SUCCEED' }))
 
@@ -133,59 +138,65 @@ describe('discovery', () => {
     expect(result.jobs?.map(j => j.result)).toEqual(['would-stop', 'would-stop'])
   })
 
-  it('sends the StopJobs concurrently: every one arrives while the first is still held unanswered', async () => {
-    const server = await startServer(HELD)
-    const inProgress = ['RUNNING', 'PENDING', 'RUNNING', 'PROVISIONING', 'CREATED']
-    server.addJobs(APP, 'main', 60, i => ({ status: i >= 55 ? inProgress[i - 55] : 'SUCCEED' }))
-    const arrivedBeforeAnyAnswer: string[] = []
-    let answered = false
-    let allArrived!: () => void
-    const barrier = new Promise<void>(resolve => (allArrived = resolve))
-    const bound = new Promise<'timed out'>(resolve => setTimeout(() => resolve('timed out'), 5_000).unref())
-    const waits: Promise<unknown>[] = []
-    server.onRequest(async request => {
-      if (request.operation !== 'StopJob') return
-      if (!answered) arrivedBeforeAnyAnswer.push(request.jobId ?? '')
-      if (arrivedBeforeAnyAnswer.length === inProgress.length) allArrived()
-      // Hold every StopJob until all have arrived; a sequential client would never send the second one,
-      // so the bound releases it and the assertions below fail instead of the test hanging.
-      const wait = Promise.race([barrier.then(() => 'all arrived'), bound])
-      waits.push(wait)
-      await wait
-      answered = true
-    })
+  it.concurrent(
+    'sends the StopJobs concurrently: every one arrives while the first is still held unanswered',
+    async () => {
+      const server = await startServer(HELD)
+      const inProgress = ['RUNNING', 'PENDING', 'RUNNING', 'PROVISIONING', 'CREATED']
+      server.addJobs(APP, 'main', 60, i => ({ status: i >= 55 ? inProgress[i - 55] : 'SUCCEED' }))
+      const arrivedBeforeAnyAnswer: string[] = []
+      let answered = false
+      let allArrived!: () => void
+      const barrier = new Promise<void>(resolve => (allArrived = resolve))
+      const bound = new Promise<'timed out'>(resolve => setTimeout(() => resolve('timed out'), 5_000).unref())
+      const waits: Promise<unknown>[] = []
+      server.onRequest(async request => {
+        if (request.operation !== 'StopJob') return
+        if (!answered) arrivedBeforeAnyAnswer.push(request.jobId ?? '')
+        if (arrivedBeforeAnyAnswer.length === inProgress.length) allArrived()
+        // Hold every StopJob until all have arrived; a sequential client would never send the second one,
+        // so the bound releases it and the assertions below fail instead of the test hanging.
+        const wait = Promise.race([barrier.then(() => 'all arrived'), bound])
+        waits.push(wait)
+        await wait
+        answered = true
+      })
 
-    const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
-    expectSuccess(result)
+      const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
+      expectSuccess(result)
 
-    expect(await Promise.all(waits)).toEqual(inProgress.map(() => 'all arrived'))
-    expect(arrivedBeforeAnyAnswer.sort()).toEqual(['56', '57', '58', '59', '60'])
-    expect(count(server, 'StopJob')).toBe(inProgress.length)
-    expect(result.outputs['stopped-count']).toBe(String(inProgress.length))
-  })
+      expect(await Promise.all(waits)).toEqual(inProgress.map(() => 'all arrived'))
+      expect(arrivedBeforeAnyAnswer.sort()).toEqual(['56', '57', '58', '59', '60'])
+      expect(count(server, 'StopJob')).toBe(inProgress.length)
+      expect(result.outputs['stopped-count']).toBe(String(inProgress.length))
+    }
+  )
 })
 
 describe('retries', () => {
-  it('repeat a request only after it failed, with the next attempt number, and nothing else is repeated', async () => {
-    const server = await startServer(HELD)
-    server.addJobs(APP, 'main', 120, i => ({ status: i >= 118 ? 'RUNNING' : 'SUCCEED' }))
-    server.addFault({ kind: 'throttle', operation: 'ListJobs', times: 1 }) // the first page, once
-    server.addFault({ kind: 'internal', operation: 'StopJob', times: 1 }) // one of the two stops, once
+  it.concurrent(
+    'repeat a request only after it failed, with the next attempt number, and nothing else is repeated',
+    async () => {
+      const server = await startServer(HELD)
+      server.addJobs(APP, 'main', 120, i => ({ status: i >= 118 ? 'RUNNING' : 'SUCCEED' }))
+      server.addFault({ kind: 'throttle', operation: 'ListJobs', times: 1 }) // the first page, once
+      server.addFault({ kind: 'internal', operation: 'StopJob', times: 1 }) // one of the two stops, once
 
-    const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
-    expectSuccess(result)
+      const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
+      expectSuccess(result)
 
-    expect(result.outputs['stopped-count']).toBe('2')
-    // The budget (3 pages + 2 stops) plus exactly one retry per injected fault.
-    expect(server.requests).toHaveLength(3 + 2 + 2)
-    expect(server.requests.filter(r => r.attempt === 2).map(r => [r.operation, r.status])).toEqual([
-      ['ListJobs', 200],
-      ['StopJob', 200]
-    ])
-    expectNoRepeatsButRetries(server)
-  })
+      expect(result.outputs['stopped-count']).toBe('2')
+      // The budget (3 pages + 2 stops) plus exactly one retry per injected fault.
+      expect(server.requests).toHaveLength(3 + 2 + 2)
+      expect(server.requests.filter(r => r.attempt === 2).map(r => [r.operation, r.status])).toEqual([
+        ['ListJobs', 200],
+        ['StopJob', 200]
+      ])
+      expectNoRepeatsButRetries(server)
+    }
+  )
 
-  it('of a stop by id: the failed StopJob and its retry, nothing more', async () => {
+  it.concurrent('of a stop by id: the failed StopJob and its retry, nothing more', async () => {
     const server = await startServer(HELD)
     server.addJob(APP, 'main', { status: 'RUNNING' })
     server.addFault({ kind: 'throttle', operation: 'StopJob', times: 2 })
