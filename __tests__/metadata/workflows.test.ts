@@ -71,7 +71,7 @@ describe('the repository workflows', () => {
     expect(shaOf.size).toBeGreaterThanOrEqual(3)
   })
 
-  it('CI lints, typechecks, runs actionlint and tests on the Node version action.yml runs on', () => {
+  it('CI lints, checks formatting, typechecks, runs actionlint and tests on the Node version action.yml runs on', () => {
     const ci = steps('.github/workflows/ci.yml')
     const node = ci.find(step => step.uses?.startsWith('actions/setup-node@'))
     const runtime = parseActionManifest(readRepoFile('action.yml')).template.runs.using
@@ -80,6 +80,7 @@ describe('the repository workflows', () => {
     expect(ci.map(step => step.run).filter(Boolean)).toEqual([
       'npm ci',
       'npm run lint',
+      'npm run format:check',
       'npm run typecheck',
       'npm run actionlint',
       'npm test'
