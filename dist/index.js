@@ -26228,8 +26228,8 @@ function subjectOf(operation, s) {
     if (operation === 'ListApps')
         return `the apps in ${s.region}`;
     if (operation === 'ListBranches')
-        return `the branches of app ${s.appId}`;
-    const branch = `branch ${JSON.stringify(s.branchName)}`;
+        return `the branches of app ${inertLine(s.appId ?? '')}`;
+    const branch = `branch ${logQuote(s.branchName ?? '')}`;
     return s.jobId ? `job ${s.jobId} on ${branch}` : branch;
 }
 /** `said` is the service's message, already made inert and redacted. */
@@ -26238,10 +26238,10 @@ const failureMessages = {
     expired: (operation, s, name, said) => `The AWS credentials expired before Amplify ${operation} for ${subjectOf(operation, s)} (${name}: ${said}). For a long wait, give configure-aws-credentials a role-duration-seconds longer than wait-timeout.`,
     refusedCredentials: (operation, s, name, said) => `Amplify ${operation} refused the AWS credentials (${name}: ${said}). Check that aws-actions/configure-aws-credentials ran before this step, for the account and region ${s.region} of the app.`,
     noCredentials: (said) => `No AWS credentials were found (${said}). Add aws-actions/configure-aws-credentials (with OIDC: permissions id-token: write) before this step.`,
-    appNotFound: (s) => `App ${s.appId} was not found in ${s.region}: check app-id and aws-region.`,
-    branchNotFound: (s) => `Branch ${JSON.stringify(s.branchName)} was not found in app ${s.appId}: check branch-name (a pull request's preview branch is named pr-<number>).`,
-    jobNotFound: (s) => `Job ${s.jobId} was not found on branch ${JSON.stringify(s.branchName)} of app ${s.appId}: check job-id.`,
-    appOrBranchNotFound: (s) => `App ${s.appId} or its branch ${JSON.stringify(s.branchName)} was not found in ${s.region}: check app-id, branch-name and aws-region.`,
+    appNotFound: (s) => `App ${inertLine(s.appId ?? '')} was not found in ${s.region}: check app-id and aws-region.`,
+    branchNotFound: (s) => `Branch ${logQuote(s.branchName ?? '')} was not found in app ${inertLine(s.appId ?? '')}: check branch-name (a pull request's preview branch is named pr-<number>).`,
+    jobNotFound: (s) => `Job ${s.jobId} was not found on branch ${logQuote(s.branchName ?? '')} of app ${inertLine(s.appId ?? '')}: check job-id.`,
+    appOrBranchNotFound: (s) => `App ${inertLine(s.appId ?? '')} or its branch ${logQuote(s.branchName ?? '')} was not found in ${s.region}: check app-id, branch-name and aws-region.`,
     notFound: (what, operation, said) => `${what} (Amplify ${operation}: ${said})`,
     throttled: (operation, s, name, attempts) => `Amplify kept throttling ${operation} for ${subjectOf(operation, s)}${attempts} (${name}). Wait and re-run the job, or run fewer Amplify calls at once (AWS_MAX_ATTEMPTS raises the retries).`,
     badRequest: (operation, s, said) => `Amplify refused ${operation} for ${subjectOf(operation, s)} (BadRequestException: ${said}).`,
@@ -26254,20 +26254,24 @@ const failureMessages = {
 // ---- the step's failure --------------------------------------------------------------------------------
 function whereOf(failure) {
     const parts = [
-        failure.appId ? `app ${failure.appId}` : '',
+        failure.appId ? `app ${inertLine(failure.appId)}` : '',
         failure.branchName !== undefined ? `branch ${logQuote(failure.branchName)}` : '',
         failure.jobId ? `job ${failure.jobId}` : ''
     ].filter(Boolean);
     return parts.length > 0 ? `${parts.join(', ')}, ${failure.operation}` : failure.operation;
 }
+/** One failure, with where it happened when the run covers several branches. */
+function failureLine(failure, several) {
+    return several ? `[${whereOf(failure)}] ${failure.message}` : failure.message;
+}
 /** Several requests failed: one error naming each app, branch and operation, after the rest was done. */
-function severalFailed(failures) {
+function severalFailed(failures, several) {
     const stops = failures.filter(f => f.operation === 'StopJob');
-    if (stops.length === failures.length && new Set(stops.map(f => `${f.appId}/${f.branchName}`)).size === 1) {
+    if (!several && stops.length === failures.length) {
         return `${stops.length} jobs could not be stopped: ${stops.map(f => `job ${f.jobId}: ${f.message}`).join(' ')}`;
     }
     return `${failures.length} Amplify requests failed (everything else was acted on and reported): ${failures
-        .map(f => `[${whereOf(f)}] ${f.message}`)
+        .map(f => failureLine(f, true))
         .join(' ')}`;
 }
 function noJobFailure(note) {
@@ -26297,15 +26301,16 @@ function nothingFoundNote(nothing) {
             }
             const scope = nothing.commitId ? ` building commit ${nothing.commitId}` : '';
             const listed = plan.listed ?? 0;
-            return `No job${scope} is in progress on branch ${logQuote(branchName)} of app ${appId} (${listed} job${listed === 1 ? '' : 's'} listed).`;
+            return `No job${scope} is in progress on branch ${logQuote(branchName)} of app ${inertLine(appId)} (${listed} job${listed === 1 ? '' : 's'} listed).`;
         }
     }
 }
 /** For one of several branches where nothing was found: an info line. */
 function nothingOnBranch(target, missing) {
+    const app = inertLine(target.appId);
     return missing !== undefined
-        ? `App ${target.appId} has no branch ${logQuote(target.branchName)}: nothing to stop there.`
-        : `No job is in progress on branch ${logQuote(target.branchName)} of app ${target.appId}.`;
+        ? `App ${app} has no branch ${logQuote(target.branchName)}: nothing to stop there.`
+        : `No job is in progress on branch ${logQuote(target.branchName)} of app ${app}.`;
 }
 /** Where a run acts, for its first log line. */
 function runStart(scope) {
@@ -26391,6 +26396,8 @@ const summaryWords = {
     noJob: 'No job in progress.',
     waited: (ms) => `Waited ${(ms / 1000).toFixed(1)} s for the jobs to end.`,
     failedHeading: 'Failed requests',
+    /** The parts arrive as HTML already escaped by report.ts. */
+    oneBranch: (app, region, branch) => `App ${app} in ${region}, branch ${branch}`,
     severalTargets: (apps, branches, region) => `${apps} app${apps === 1 ? '' : 's'}, ${branches} branch${branches === 1 ? '' : 'es'} read in ${region}`,
     columns: ['Job', 'Result', 'Status', 'Commit', 'Message'],
     targetColumns: ['App', 'Branch']
@@ -26510,7 +26517,8 @@ function nothingFound(settings, acted) {
         return { kind: 'no-app', repository: settings.apps.url };
     if (acted.failures.length > 0)
         return undefined;
-    if (acted.plans.length === 1)
+    // A run over several branches has said what it found on each; the note sums them up.
+    if (acted.plans.length === 1 && !coversSeveral(settings))
         return { kind: 'one-branch', plan: acted.plans[0], commitId: settings.commitId };
     return { kind: 'several-branches', branches: acted.plans.length, apps: acted.appsRead };
 }
@@ -26525,21 +26533,39 @@ function shouldWait(settings, outcomes) {
 function primaryOutcome(outcomes) {
     return outcomes.find(o => o.result !== 'kept');
 }
+/** True when the run may read more than one branch: several apps or branches, or *. */
+function coversSeveral(settings) {
+    const { apps, branches } = settings;
+    return (apps.kind === 'repository' || apps.ids.length > 1 || branches.kind === 'all' || branches.names.length > 1);
+}
 /**
- * How the step ends: failed requests first (one error naming each), then if-no-job: fail, then a wait
- * that did not see every job end. Undefined: success.
+ * Every failure of the run, for the summary and the step's error: the requests that failed while reading
+ * and stopping, then a wait that failed for good or timed out, so that none hides another.
  */
-function stepFailure(settings, failures, noJobNote, waitEnd) {
+function runFailures(settings, failures, waitEnd) {
+    const waiting = [];
+    if (waitEnd.error !== undefined)
+        waiting.push(failureOf(waitEnd.error, {}, 'GetJob'));
+    else if (waitEnd.unfinished.length > 0)
+        waiting.push({
+            operation: 'GetJob',
+            kind: 'wait-timeout',
+            message: waitTimedOut(waitEnd.unfinished, settings.waitTimeoutSeconds)
+        });
+    return [...failures, ...waiting];
+}
+/**
+ * How the step ends: failures first (one error naming each, and where it happened when the run covers
+ * several branches), then if-no-job: fail. Undefined: success.
+ */
+function stepFailure(settings, failures, noJobNote) {
+    const several = coversSeveral(settings);
     if (failures.length === 1)
-        return new errors/* ActionError */.lZ(failures[0].kind, failures[0].message);
+        return new errors/* ActionError */.lZ(failures[0].kind, failureLine(failures[0], several));
     if (failures.length > 1)
-        return new errors/* ActionError */.lZ('several-failed', severalFailed(failures));
+        return new errors/* ActionError */.lZ('several-failed', severalFailed(failures, several));
     if (noJobNote !== undefined && settings.ifNoJob === 'fail')
         return new errors/* ActionError */.lZ('no-job', noJobFailure(noJobNote));
-    if (waitEnd.error !== undefined)
-        return waitEnd.error;
-    if (waitEnd.unfinished.length > 0)
-        return new errors/* ActionError */.lZ('wait-timeout', waitTimedOut(waitEnd.unfinished, settings.waitTimeoutSeconds));
     return undefined;
 }
 
@@ -29491,6 +29517,7 @@ function getIDToken(aud) {
 
 
 
+
 const MAX_WAIT_TIMEOUT_SECONDS = 21600; // a job's six-hour limit
 const DEFAULT_WAIT_TIMEOUT_SECONDS = 300;
 const MAX_OLDER_THAN_SECONDS = 30 * 86400;
@@ -29577,11 +29604,6 @@ async function parseSettings(readInput, env, loadEvent) {
         olderThanSeconds,
         dryRun
     };
-}
-/** True when the run may read more than one branch: several apps or branches, or *. */
-function coversSeveral(settings) {
-    const { apps, branches } = settings;
-    return (apps.kind === 'repository' || apps.ids.length > 1 || branches.kind === 'all' || branches.names.length > 1);
 }
 /** The one app and branch of a run that covers one (always so with a job id). */
 function onlyBranch(settings) {
@@ -29748,6 +29770,7 @@ async function loadWorkflowEvent() {
     };
 }
 
+
 ;// CONCATENATED MODULE: ./src/report.ts
 /**
  * Everything the action shows: step outputs, log lines and the step summary. The words come from
@@ -29842,7 +29865,7 @@ async function writeSummary(report) {
         return;
     }
     const { settings, outcomes, plans } = report;
-    const several = plans.length > 1 || (plans.length === 0 && settings.jobId === undefined);
+    const several = coversSeveral(settings);
     const dryRun = settings.dryRun ? summaryWords.dryRun : '';
     summary.addHeading(summaryWords.title(settings.dryRun, stoppedCount(outcomes)), 3);
     if (several) {
@@ -29850,7 +29873,9 @@ async function writeSummary(report) {
     }
     else {
         const target = plans[0]?.target ?? outcomes[0]?.job ?? onlyBranch(settings);
-        summary.addRaw(`<p>App <code>${html(target.appId)}</code> in <code>${html(settings.region)}</code>, branch <a href="${consoleUrl(settings.region, target)}"><code>${html(target.branchName)}</code></a>${dryRun}</p>`, true);
+        const app = `<code>${html(target.appId)}</code>`;
+        const branch = `<a href="${consoleUrl(settings.region, target)}"><code>${html(target.branchName)}</code></a>`;
+        summary.addRaw(`<p>${summaryWords.oneBranch(app, `<code>${html(settings.region)}</code>`, branch)}${dryRun}</p>`, true);
     }
     if (outcomes.length === 0) {
         summary.addRaw(`<p>${html(report.note ?? summaryWords.noJob)}</p>`, true);
@@ -29882,7 +29907,7 @@ async function writeSummary(report) {
     if (report.failures.length > 0) {
         summary
             .addRaw(`<p><strong>${html(summaryWords.failedHeading)}</strong></p>`, true)
-            .addList(report.failures.map(f => html(f.message)));
+            .addList(report.failures.map(f => html(failureLine(f, several))));
     }
     await summary.write();
 }
@@ -30337,10 +30362,18 @@ async function run(env = process.env) {
         const note = nothing && nothingFoundNote(nothing);
         logNothingFound(note, settings);
         const waited = await waitIfAsked(amplify, settings, acted.outcomes);
+        const failures = runFailures(settings, acted.failures, waited);
         setOutputs(waited.outcomes);
-        await writeSummary({ ...acted, settings, outcomes: waited.outcomes, waitedMs: waited.waitedMs, note });
+        await writeSummary({
+            ...acted,
+            failures,
+            settings,
+            outcomes: waited.outcomes,
+            waitedMs: waited.waitedMs,
+            note
+        });
         // Failures met on the way are raised only now, after every target was acted on and reported.
-        const failure = stepFailure(settings, acted.failures, note, waited);
+        const failure = stepFailure(settings, failures, note);
         if (failure)
             throw failure;
     }

@@ -8,6 +8,7 @@ import type { Amplify } from './amplify.js'
 import { newestOutcomesFirst, type BranchRef, type JobOutcome } from './jobs.js'
 import {
   appsOfRepository,
+  coversSeveral,
   failureOf,
   orderBranches,
   planBranch,
@@ -18,7 +19,7 @@ import {
   type WaitEnd
 } from './plan.js'
 import { logBranchPlan, logOutcomes, waitProgress } from './report.js'
-import { coversSeveral, onlyBranch, type Settings } from './settings.js'
+import { onlyBranch, type Settings } from './settings.js'
 import { stopAll, stopJob } from './stop.js'
 
 /** Reads, plans and stops: one job by id, or discovery over every app and branch the settings name. */

@@ -5,7 +5,7 @@
 import { act, waitIfAsked } from './act.js'
 import { createAmplify, type Amplify } from './amplify.js'
 import { nothingFoundNote } from './messages.js'
-import { nothingFound, stepFailure } from './plan.js'
+import { nothingFound, runFailures, stepFailure } from './plan.js'
 import { amplifyEndpoint, proxyRouteFor } from './proxy.js'
 import { failStep, logNothingFound, logStart, setOutputs, writeSummary } from './report.js'
 import { readSettings } from './settings.js'
@@ -25,10 +25,19 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     logNothingFound(note, settings)
     const waited = await waitIfAsked(amplify, settings, acted.outcomes)
 
+    const failures = runFailures(settings, acted.failures, waited)
+
     setOutputs(waited.outcomes)
-    await writeSummary({ ...acted, settings, outcomes: waited.outcomes, waitedMs: waited.waitedMs, note })
+    await writeSummary({
+      ...acted,
+      failures,
+      settings,
+      outcomes: waited.outcomes,
+      waitedMs: waited.waitedMs,
+      note
+    })
     // Failures met on the way are raised only now, after every target was acted on and reported.
-    const failure = stepFailure(settings, acted.failures, note, waited)
+    const failure = stepFailure(settings, failures, note)
     if (failure) throw failure
   } catch (error) {
     failStep(error)

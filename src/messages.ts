@@ -78,8 +78,8 @@ export interface RequestSubject {
 
 function subjectOf(operation: string, s: RequestSubject): string {
   if (operation === 'ListApps') return `the apps in ${s.region}`
-  if (operation === 'ListBranches') return `the branches of app ${s.appId}`
-  const branch = `branch ${JSON.stringify(s.branchName)}`
+  if (operation === 'ListBranches') return `the branches of app ${inertLine(s.appId ?? '')}`
+  const branch = `branch ${logQuote(s.branchName ?? '')}`
   return s.jobId ? `job ${s.jobId} on ${branch}` : branch
 }
 
@@ -94,13 +94,13 @@ export const failureMessages = {
   noCredentials: (said: string) =>
     `No AWS credentials were found (${said}). Add aws-actions/configure-aws-credentials (with OIDC: permissions id-token: write) before this step.`,
   appNotFound: (s: RequestSubject) =>
-    `App ${s.appId} was not found in ${s.region}: check app-id and aws-region.`,
+    `App ${inertLine(s.appId ?? '')} was not found in ${s.region}: check app-id and aws-region.`,
   branchNotFound: (s: RequestSubject) =>
-    `Branch ${JSON.stringify(s.branchName)} was not found in app ${s.appId}: check branch-name (a pull request's preview branch is named pr-<number>).`,
+    `Branch ${logQuote(s.branchName ?? '')} was not found in app ${inertLine(s.appId ?? '')}: check branch-name (a pull request's preview branch is named pr-<number>).`,
   jobNotFound: (s: RequestSubject) =>
-    `Job ${s.jobId} was not found on branch ${JSON.stringify(s.branchName)} of app ${s.appId}: check job-id.`,
+    `Job ${s.jobId} was not found on branch ${logQuote(s.branchName ?? '')} of app ${inertLine(s.appId ?? '')}: check job-id.`,
   appOrBranchNotFound: (s: RequestSubject) =>
-    `App ${s.appId} or its branch ${JSON.stringify(s.branchName)} was not found in ${s.region}: check app-id, branch-name and aws-region.`,
+    `App ${inertLine(s.appId ?? '')} or its branch ${logQuote(s.branchName ?? '')} was not found in ${s.region}: check app-id, branch-name and aws-region.`,
   notFound: (what: string, operation: string, said: string) => `${what} (Amplify ${operation}: ${said})`,
   throttled: (operation: string, s: RequestSubject, name: string, attempts: string) =>
     `Amplify kept throttling ${operation} for ${subjectOf(operation, s)}${attempts} (${name}). Wait and re-run the job, or run fewer Amplify calls at once (AWS_MAX_ATTEMPTS raises the retries).`,
@@ -122,21 +122,26 @@ export const failureMessages = {
 
 function whereOf(failure: Failure): string {
   const parts = [
-    failure.appId ? `app ${failure.appId}` : '',
+    failure.appId ? `app ${inertLine(failure.appId)}` : '',
     failure.branchName !== undefined ? `branch ${logQuote(failure.branchName)}` : '',
     failure.jobId ? `job ${failure.jobId}` : ''
   ].filter(Boolean)
   return parts.length > 0 ? `${parts.join(', ')}, ${failure.operation}` : failure.operation
 }
 
+/** One failure, with where it happened when the run covers several branches. */
+export function failureLine(failure: Failure, several: boolean): string {
+  return several ? `[${whereOf(failure)}] ${failure.message}` : failure.message
+}
+
 /** Several requests failed: one error naming each app, branch and operation, after the rest was done. */
-export function severalFailed(failures: readonly Failure[]): string {
+export function severalFailed(failures: readonly Failure[], several: boolean): string {
   const stops = failures.filter(f => f.operation === 'StopJob')
-  if (stops.length === failures.length && new Set(stops.map(f => `${f.appId}/${f.branchName}`)).size === 1) {
+  if (!several && stops.length === failures.length) {
     return `${stops.length} jobs could not be stopped: ${stops.map(f => `job ${f.jobId}: ${f.message}`).join(' ')}`
   }
   return `${failures.length} Amplify requests failed (everything else was acted on and reported): ${failures
-    .map(f => `[${whereOf(f)}] ${f.message}`)
+    .map(f => failureLine(f, true))
     .join(' ')}`
 }
 
@@ -171,16 +176,17 @@ export function nothingFoundNote(nothing: NothingFound): string {
       }
       const scope = nothing.commitId ? ` building commit ${nothing.commitId}` : ''
       const listed = plan.listed ?? 0
-      return `No job${scope} is in progress on branch ${logQuote(branchName)} of app ${appId} (${listed} job${listed === 1 ? '' : 's'} listed).`
+      return `No job${scope} is in progress on branch ${logQuote(branchName)} of app ${inertLine(appId)} (${listed} job${listed === 1 ? '' : 's'} listed).`
     }
   }
 }
 
 /** For one of several branches where nothing was found: an info line. */
 export function nothingOnBranch(target: BranchRef, missing: string | undefined): string {
+  const app = inertLine(target.appId)
   return missing !== undefined
-    ? `App ${target.appId} has no branch ${logQuote(target.branchName)}: nothing to stop there.`
-    : `No job is in progress on branch ${logQuote(target.branchName)} of app ${target.appId}.`
+    ? `App ${app} has no branch ${logQuote(target.branchName)}: nothing to stop there.`
+    : `No job is in progress on branch ${logQuote(target.branchName)} of app ${app}.`
 }
 
 /** Where a run acts, for its first log line. */
@@ -294,6 +300,8 @@ export const summaryWords = {
   noJob: 'No job in progress.',
   waited: (ms: number) => `Waited ${(ms / 1000).toFixed(1)} s for the jobs to end.`,
   failedHeading: 'Failed requests',
+  /** The parts arrive as HTML already escaped by report.ts. */
+  oneBranch: (app: string, region: string, branch: string) => `App ${app} in ${region}, branch ${branch}`,
   severalTargets: (apps: number, branches: number, region: string) =>
     `${apps} app${apps === 1 ? '' : 's'}, ${branches} branch${branches === 1 ? '' : 'es'} read in ${region}`,
   columns: ['Job', 'Result', 'Status', 'Commit', 'Message'],

@@ -15,7 +15,7 @@ import {
   needsWaiting,
   type JobOutcome
 } from './jobs.js'
-import { noJobFailure, severalFailed, waitTimedOut } from './messages.js'
+import { failureLine, noJobFailure, severalFailed, waitTimedOut } from './messages.js'
 import type { Settings } from './settings.js'
 
 /** An Amplify app as ListApps describes it: what `app-id: '*'` chooses by. */
@@ -60,6 +60,7 @@ export interface Failure {
   appId?: string
   branchName?: string
   jobId?: string
+  /** The request that failed; GetJob also for a wait that timed out. */
   operation: Operation
   kind: ErrorKind
   message: string
@@ -196,14 +197,15 @@ export interface Acted {
 
 /** The if-no-job case: nothing in progress anywhere, and no failure that leaves it unknown. */
 export function nothingFound(
-  settings: Pick<Settings, 'apps' | 'commitId'>,
+  settings: Pick<Settings, 'apps' | 'branches' | 'commitId'>,
   acted: Acted
 ): NothingFound | undefined {
   if (acted.outcomes.length > 0) return undefined
   if (settings.apps.kind === 'repository' && acted.appsRead === 0 && acted.failures.length === 0)
     return { kind: 'no-app', repository: settings.apps.url }
   if (acted.failures.length > 0) return undefined
-  if (acted.plans.length === 1)
+  // A run over several branches has said what it found on each; the note sums them up.
+  if (acted.plans.length === 1 && !coversSeveral(settings))
     return { kind: 'one-branch', plan: acted.plans[0], commitId: settings.commitId }
   return { kind: 'several-branches', branches: acted.plans.length, apps: acted.appsRead }
 }
@@ -230,22 +232,47 @@ export interface WaitEnd {
   error?: unknown
 }
 
+/** True when the run may read more than one branch: several apps or branches, or *. */
+export function coversSeveral(settings: Pick<Settings, 'apps' | 'branches'>): boolean {
+  const { apps, branches } = settings
+  return (
+    apps.kind === 'repository' || apps.ids.length > 1 || branches.kind === 'all' || branches.names.length > 1
+  )
+}
+
 /**
- * How the step ends: failed requests first (one error naming each), then if-no-job: fail, then a wait
- * that did not see every job end. Undefined: success.
+ * Every failure of the run, for the summary and the step's error: the requests that failed while reading
+ * and stopping, then a wait that failed for good or timed out, so that none hides another.
+ */
+export function runFailures(
+  settings: Pick<Settings, 'waitTimeoutSeconds'>,
+  failures: readonly Failure[],
+  waitEnd: WaitEnd
+): Failure[] {
+  const waiting: Failure[] = []
+  if (waitEnd.error !== undefined) waiting.push(failureOf(waitEnd.error, {}, 'GetJob'))
+  else if (waitEnd.unfinished.length > 0)
+    waiting.push({
+      operation: 'GetJob',
+      kind: 'wait-timeout',
+      message: waitTimedOut(waitEnd.unfinished, settings.waitTimeoutSeconds)
+    })
+  return [...failures, ...waiting]
+}
+
+/**
+ * How the step ends: failures first (one error naming each, and where it happened when the run covers
+ * several branches), then if-no-job: fail. Undefined: success.
  */
 export function stepFailure(
-  settings: Pick<Settings, 'ifNoJob' | 'waitTimeoutSeconds'>,
+  settings: Pick<Settings, 'ifNoJob' | 'apps' | 'branches'>,
   failures: readonly Failure[],
-  noJobNote: string | undefined,
-  waitEnd: WaitEnd
-): unknown {
-  if (failures.length === 1) return new ActionError(failures[0].kind, failures[0].message)
-  if (failures.length > 1) return new ActionError('several-failed', severalFailed(failures))
+  noJobNote: string | undefined
+): ActionError | undefined {
+  const several = coversSeveral(settings)
+  if (failures.length === 1) return new ActionError(failures[0].kind, failureLine(failures[0], several))
+  if (failures.length > 1) return new ActionError('several-failed', severalFailed(failures, several))
   if (noJobNote !== undefined && settings.ifNoJob === 'fail')
     return new ActionError('no-job', noJobFailure(noJobNote))
-  if (waitEnd.error !== undefined) return waitEnd.error
-  if (waitEnd.unfinished.length > 0)
-    return new ActionError('wait-timeout', waitTimedOut(waitEnd.unfinished, settings.waitTimeoutSeconds))
   return undefined
 }

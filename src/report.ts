@@ -6,7 +6,7 @@ import * as core from '@actions/core'
 import { ActionError } from './errors.js'
 import type { BranchRef, Job, JobOutcome } from './jobs.js'
 import * as say from './messages.js'
-import { foundNothing, primaryOutcome, type BranchPlan, type Failure } from './plan.js'
+import { coversSeveral, foundNothing, primaryOutcome, type BranchPlan, type Failure } from './plan.js'
 import { onlyBranch, type Settings } from './settings.js'
 import { firstLine, html } from './text.js'
 import type { WaitProgress } from './wait.js'
@@ -116,7 +116,7 @@ export async function writeSummary(report: RunReport): Promise<void> {
     return
   }
   const { settings, outcomes, plans } = report
-  const several = plans.length > 1 || (plans.length === 0 && settings.jobId === undefined)
+  const several = coversSeveral(settings)
   const dryRun = settings.dryRun ? say.summaryWords.dryRun : ''
   core.summary.addHeading(say.summaryWords.title(settings.dryRun, stoppedCount(outcomes)), 3)
   if (several) {
@@ -126,8 +126,10 @@ export async function writeSummary(report: RunReport): Promise<void> {
     )
   } else {
     const target = plans[0]?.target ?? outcomes[0]?.job ?? onlyBranch(settings)
+    const app = `<code>${html(target.appId)}</code>`
+    const branch = `<a href="${consoleUrl(settings.region, target)}"><code>${html(target.branchName)}</code></a>`
     core.summary.addRaw(
-      `<p>App <code>${html(target.appId)}</code> in <code>${html(settings.region)}</code>, branch <a href="${consoleUrl(settings.region, target)}"><code>${html(target.branchName)}</code></a>${dryRun}</p>`,
+      `<p>${say.summaryWords.oneBranch(app, `<code>${html(settings.region)}</code>`, branch)}${dryRun}</p>`,
       true
     )
   }
@@ -160,7 +162,7 @@ export async function writeSummary(report: RunReport): Promise<void> {
   if (report.failures.length > 0) {
     core.summary
       .addRaw(`<p><strong>${html(say.summaryWords.failedHeading)}</strong></p>`, true)
-      .addList(report.failures.map(f => html(f.message)))
+      .addList(report.failures.map(f => html(say.failureLine(f, several))))
   }
   await core.summary.write()
 }

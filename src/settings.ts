@@ -2,6 +2,7 @@ import * as core from '@actions/core'
 import { InputError } from './errors.js'
 import type { BranchRef } from './jobs.js'
 import { inputMessages as say } from './messages.js'
+import { coversSeveral } from './plan.js'
 import { hasLineBreaking } from './text.js'
 
 export type IfNoJob = 'warn' | 'ignore' | 'fail'
@@ -142,14 +143,6 @@ export async function parseSettings(
     olderThanSeconds,
     dryRun
   }
-}
-
-/** True when the run may read more than one branch: several apps or branches, or *. */
-export function coversSeveral(settings: Pick<Settings, 'apps' | 'branches'>): boolean {
-  const { apps, branches } = settings
-  return (
-    apps.kind === 'repository' || apps.ids.length > 1 || branches.kind === 'all' || branches.names.length > 1
-  )
 }
 
 /** The one app and branch of a run that covers one (always so with a job id). */
@@ -332,3 +325,5 @@ async function loadWorkflowEvent(): Promise<EventContext> {
     pullRequestHeadRef: typeof ref === 'string' ? ref : undefined
   }
 }
+
+export { coversSeveral }

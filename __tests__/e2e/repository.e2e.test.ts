@@ -310,6 +310,41 @@ describe('a partial failure', () => {
   )
 })
 
+describe('failures name where they happened', () => {
+  it.concurrent('one failed request among three apps: the one error names its app and branch', async () => {
+    const server = await startServer()
+    for (const app of ['dweb1', 'dadmin2', 'ddocs3']) server.addJob(app, 'pr-5', { status: 'RUNNING' })
+    server.onRequest(request => {
+      if (request.operation === 'ListJobs' && request.appId === 'dadmin2') throw new Error('internal')
+    })
+    const result = await runStep(server, {
+      inputs: { 'app-id': 'dweb1 dadmin2 ddocs3', 'branch-name': 'pr-5' },
+      env: { AWS_MAX_ATTEMPTS: '1' }
+    })
+    const message = expectFailure(result, /^\[app dadmin2, branch "pr-5", ListJobs\] Amplify failed ListJobs/)
+    expect(result.summaryText).toContain(message)
+    expect(jobLines(result.outputs)).toEqual(['dweb1/pr-5#1 stopped', 'ddocs3/pr-5#1 stopped'])
+  })
+
+  it.concurrent('a wait that times out beside a denied app: one error naming both', async () => {
+    const server = await startServer({ cancelDelayMs: Infinity }) // the job stays CANCELLING
+    server.addJob('ddenied', 'main', { status: 'RUNNING' })
+    server.addJob('dstuck', 'main', { status: 'RUNNING' })
+    server.deny('ListJobs', { appId: 'ddenied' })
+    const result = await runStep(server, {
+      inputs: { 'app-id': 'ddenied,dstuck', 'branch-name': 'main', wait: 'true', 'wait-timeout': '2' }
+    })
+    const message = expectFailure(result, /^2 Amplify requests failed/)
+    expect(message).toContain(
+      '[app ddenied, branch "main", ListJobs] Amplify ListJobs for branch "main" was denied'
+    )
+    expect(message).toContain(
+      '[GetJob] Waited 2 s (wait-timeout), but this job has not ended: job 1 (CANCELLING)'
+    )
+    expect(jobLines(result.outputs)).toEqual(['dstuck/main#1 stopped'])
+  })
+})
+
 describe('requests in flight', () => {
   it.concurrent(
     'a sweep of 2 apps x 60 branches with every answer 40 ms late: 244 requests, at most 8 at once, under 40% of serial',

@@ -26,6 +26,7 @@ import {
   planJobById,
   primaryOutcome,
   shouldWait,
+  runFailures,
   stepFailure,
   stopFailures,
   type Acted,
@@ -576,6 +577,7 @@ describe('failureOf and stopFailures', () => {
 
 describe('nothingFound: the if-no-job case', () => {
   const ids1: Settings['apps'] = { kind: 'ids', ids: [APP] }
+  const oneBranch: Settings['branches'] = { kind: 'names', names: ['main'] }
   const repo: Settings['apps'] = { kind: 'repository', url: 'https://github.com/octo/site' }
   const branch = (appId: string, branchName: string, jobs: Job[] = []) =>
     planBranch({ appId, branchName }, { jobs }, select(), NOW)
@@ -584,10 +586,12 @@ describe('nothingFound: the if-no-job case', () => {
 
   it('is undefined as soon as any outcome exists, even a kept one or alongside failures', () => {
     for (const apps of [ids1, repo]) {
-      expect(nothingFound({ apps }, acted({ outcomes: [outcome('1', 'kept', 'RUNNING')] }))).toBeUndefined()
+      expect(
+        nothingFound({ apps, branches: oneBranch }, acted({ outcomes: [outcome('1', 'kept', 'RUNNING')] }))
+      ).toBeUndefined()
       expect(
         nothingFound(
-          { apps },
+          { apps, branches: oneBranch },
           acted({ outcomes: [outcome('1', 'stopped')], failures: [failure], appsRead: 0 })
         )
       ).toBeUndefined()
@@ -595,43 +599,61 @@ describe('nothingFound: the if-no-job case', () => {
   })
 
   it("is 'no-app' when * matched no app of the repository", () => {
-    expect(nothingFound({ apps: repo }, acted({ appsRead: 0 }))).toEqual({
+    expect(nothingFound({ apps: repo, branches: oneBranch }, acted({ appsRead: 0 }))).toEqual({
       kind: 'no-app',
       repository: 'https://github.com/octo/site'
     })
   })
 
   it('is undefined when a request failed: the failure wins over if-no-job', () => {
-    expect(nothingFound({ apps: repo }, acted({ appsRead: 0, failures: [failure] }))).toBeUndefined()
-    const plans = [branch(APP, 'main'), branch(APP, 'dev')]
-    expect(nothingFound({ apps: ids1 }, acted({ plans, failures: [failure] }))).toBeUndefined()
     expect(
-      nothingFound({ apps: ids1 }, acted({ plans: plans.slice(0, 1), failures: [failure] }))
+      nothingFound({ apps: repo, branches: oneBranch }, acted({ appsRead: 0, failures: [failure] }))
+    ).toBeUndefined()
+    const plans = [branch(APP, 'main'), branch(APP, 'dev')]
+    expect(
+      nothingFound({ apps: ids1, branches: oneBranch }, acted({ plans, failures: [failure] }))
+    ).toBeUndefined()
+    expect(
+      nothingFound(
+        { apps: ids1, branches: oneBranch },
+        acted({ plans: plans.slice(0, 1), failures: [failure] })
+      )
     ).toBeUndefined()
   })
 
   it("is 'one-branch' for one branch read, with the plan and the commit id", () => {
     const one = branch(APP, 'main', [job('1', 'SUCCEED')])
-    expect(nothingFound({ apps: ids1, commitId: 'abcdef0' }, acted({ plans: [one] }))).toEqual({
+    expect(
+      nothingFound({ apps: ids1, branches: oneBranch, commitId: 'abcdef0' }, acted({ plans: [one] }))
+    ).toEqual({
       kind: 'one-branch',
       plan: one,
       commitId: 'abcdef0'
     })
-    expect(nothingFound({ apps: repo }, acted({ plans: [one] }))).toEqual({
-      kind: 'one-branch',
-      plan: one,
-      commitId: undefined
-    })
+  })
+
+  it("is 'several-branches' when the run covers several, even if one branch was read: each said its own", () => {
+    const one = branch(APP, 'main', [job('1', 'SUCCEED')])
+    for (const settings of [
+      { apps: repo, branches: oneBranch },
+      { apps: ids1, branches: { kind: 'all' } as const }
+    ]) {
+      expect(nothingFound(settings, acted({ plans: [one] }))).toEqual({
+        kind: 'several-branches',
+        branches: 1,
+        apps: 1
+      })
+    }
   })
 
   it("is 'several-branches' otherwise, counting the branches and their apps", () => {
     const plans = [branch('d1', 'main'), branch('d1', 'dev'), branch('d2', 'main')]
-    expect(nothingFound({ apps: repo }, acted({ plans, appsRead: 2 }))).toEqual({
+    expect(nothingFound({ apps: repo, branches: oneBranch }, acted({ plans, appsRead: 2 }))).toEqual({
       kind: 'several-branches',
       branches: 3,
       apps: 2
     })
-    expect(nothingFound({ apps: ids1 }, acted({ plans: plans.slice(0, 2) }))).toEqual({
+    expect(nothingFound({ apps: ids1, branches: oneBranch }, acted({ plans: plans.slice(0, 2) }))).toEqual({
       kind: 'several-branches',
       branches: 2,
       apps: 1
@@ -645,9 +667,12 @@ describe('nothingFound when discovery read no branch at all', () => {
     { kind: 'ids', ids: [APP] },
     { kind: 'repository', url: 'https://github.com/octo/site' }
   ])('%j, whose apps have no branch, is several-branches', apps => {
-    expect(nothingFound({ apps }, { appsRead: 1, plans: [], outcomes: [], failures: [] })?.kind).toBe(
-      'several-branches'
-    )
+    expect(
+      nothingFound(
+        { apps, branches: { kind: 'all' } },
+        { appsRead: 1, plans: [], outcomes: [], failures: [] }
+      )?.kind
+    ).toBe('several-branches')
   })
 })
 
@@ -683,9 +708,16 @@ describe('primaryOutcome: the job the job-id, job-arn and status outputs describ
 })
 
 describe('stepFailure: how the step ends', () => {
-  const settings = { ifNoJob: 'warn', waitTimeoutSeconds: 300 } as const
-  const failOnNoJob = { ...settings, ifNoJob: 'fail' } as const
-  const noWait = { unfinished: [] }
+  const one: Pick<Settings, 'apps' | 'branches'> = {
+    apps: { kind: 'ids', ids: ['d1'] },
+    branches: { kind: 'names', names: ['main'] }
+  }
+  const several: Pick<Settings, 'apps' | 'branches'> = {
+    apps: { kind: 'ids', ids: ['d1', 'd2'] },
+    branches: { kind: 'all' }
+  }
+  const settings = { ...one, ifNoJob: 'warn' as const }
+  const failOnNoJob = { ...settings, ifNoJob: 'fail' as const }
   const listJobs: Failure = {
     appId: 'd1',
     branchName: 'main',
@@ -708,10 +740,6 @@ describe('stepFailure: how the step ends', () => {
     kind: 'stop-failed',
     message
   })
-  const waitError = new ActionError('permission', 'GetJob was denied.')
-  const unfinished = {
-    unfinished: [outcome('8', 'stopped', 'CANCELLING'), outcome('7', 'stopped', 'RUNNING')]
-  }
 
   const ending = (error: unknown) => {
     expect(error).toBeInstanceOf(ActionError)
@@ -719,26 +747,39 @@ describe('stepFailure: how the step ends', () => {
     return { kind, message }
   }
 
-  it('one failure: its own kind and message, before everything else', () => {
-    expect(
-      ending(stepFailure(failOnNoJob, [listJobs], 'Nothing.', { ...unfinished, error: waitError }))
-    ).toEqual({
+  it('one failure: its own kind and message, before if-no-job', () => {
+    expect(ending(stepFailure(failOnNoJob, [listJobs], 'Nothing.'))).toEqual({
       kind: 'permission',
       message: 'Amplify ListJobs was denied.'
     })
-    expect(ending(stepFailure(settings, [stop('8', 'Refused.')], undefined, noWait))).toEqual({
+    expect(ending(stepFailure(settings, [stop('8', 'Refused.')], undefined))).toEqual({
       kind: 'stop-failed',
       message: 'Refused.'
     })
   })
 
-  it('several stops failed on one branch: the old wording', () => {
-    expect(
-      ending(stepFailure(settings, [stop('8', 'Refused.'), stop('7', 'Denied.')], undefined, unfinished))
-    ).toEqual({
+  it('one failure of a run over several branches: named by app, branch and operation', () => {
+    expect(ending(stepFailure({ ...settings, ...several }, [listJobs], undefined))).toEqual({
+      kind: 'permission',
+      message: '[app d1, branch "main", ListJobs] Amplify ListJobs was denied.'
+    })
+  })
+
+  it('several stops failed on the one branch of the run: the old wording', () => {
+    expect(ending(stepFailure(settings, [stop('8', 'Refused.'), stop('7', 'Denied.')], undefined))).toEqual({
       kind: 'several-failed',
       message: '2 jobs could not be stopped: job 8: Refused. job 7: Denied.'
     })
+  })
+
+  it('several stops failed on one branch of a run over several: each named', () => {
+    const { message } = ending(
+      stepFailure({ ...settings, ...several }, [stop('8', 'A.'), stop('7', 'B.')], undefined)
+    )
+    expect(message).toBe(
+      '2 Amplify requests failed (everything else was acted on and reported): ' +
+        '[app d1, branch "main", job 8, StopJob] A. [app d1, branch "main", job 7, StopJob] B.'
+    )
   })
 
   it('several failures elsewhere: one error naming each app, branch and operation', () => {
@@ -749,7 +790,7 @@ describe('stepFailure: how the step ends', () => {
       stop('8', 'Refused.', 'dev'),
       stop('7', 'Gone.', 'x"y\n')
     ]
-    expect(ending(stepFailure(failOnNoJob, failures, 'Nothing.', noWait))).toEqual({
+    expect(ending(stepFailure({ ...failOnNoJob, ...several }, failures, 'Nothing.'))).toEqual({
       kind: 'several-failed',
       message:
         '5 Amplify requests failed (everything else was acted on and reported): [ListApps] Unreachable. ' +
@@ -758,53 +799,69 @@ describe('stepFailure: how the step ends', () => {
     })
   })
 
-  it('stops that failed on two branches are named by branch', () => {
-    const { message } = ending(
-      stepFailure(settings, [stop('8', 'A.'), stop('3', 'B.', 'main', 'd2')], undefined, noWait)
-    )
-    expect(message).toBe(
-      '2 Amplify requests failed (everything else was acted on and reported): ' +
-        '[app d1, branch "main", job 8, StopJob] A. [app d2, branch "main", job 3, StopJob] B.'
-    )
-  })
-
-  it('if-no-job: fail, with the note, before the wait', () => {
-    expect(
-      ending(stepFailure(failOnNoJob, [], 'No job is in progress.', { ...unfinished, error: waitError }))
-    ).toEqual({
+  it('if-no-job: fail, with the note', () => {
+    expect(ending(stepFailure(failOnNoJob, [], 'No job is in progress.'))).toEqual({
       kind: 'no-job',
       message: 'No job is in progress. Failing because if-no-job is fail.'
     })
   })
 
   it.each<['warn' | 'ignore']>([['warn'], ['ignore']])('if-no-job: %s does not fail', ifNoJob => {
-    expect(stepFailure({ ...settings, ifNoJob }, [], 'No job is in progress.', noWait)).toBeUndefined()
+    expect(stepFailure({ ...settings, ifNoJob }, [], 'No job is in progress.')).toBeUndefined()
   })
 
-  it("then the wait's own error, as it is", () => {
-    const bug = new Error('not an ActionError')
-    expect(stepFailure(settings, [], undefined, { ...unfinished, error: waitError })).toBe(waitError)
-    expect(stepFailure(failOnNoJob, [], undefined, { unfinished: [], error: bug })).toBe(bug)
+  it('else success', () => {
+    expect(stepFailure(failOnNoJob, [], undefined)).toBeUndefined()
   })
+})
 
-  it('then wait-timeout, listing the jobs that have not ended', () => {
-    expect(ending(stepFailure(settings, [], undefined, unfinished))).toEqual({
-      kind: 'wait-timeout',
-      message:
-        'Waited 300 s (wait-timeout), but these jobs have not ended: job 8 (CANCELLING), job 7 (RUNNING). ' +
-        'Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the job in the Amplify console.'
-    })
-    const { message } = ending(
-      stepFailure({ ...settings, waitTimeoutSeconds: 60 }, [], undefined, {
-        unfinished: unfinished.unfinished.slice(0, 1)
-      })
-    )
-    expect(message).toMatch(
+describe("runFailures: the run's failures, the wait's last", () => {
+  const settings = { waitTimeoutSeconds: 300 }
+  const listJobs: Failure = {
+    appId: 'd1',
+    branchName: 'main',
+    operation: 'ListJobs',
+    kind: 'permission',
+    message: 'Denied.'
+  }
+  const unfinished = [outcome('8', 'stopped', 'CANCELLING'), outcome('7', 'stopped', 'RUNNING')]
+
+  it('a wait that timed out is one more failure, listing the jobs that have not ended', () => {
+    expect(runFailures(settings, [listJobs], { unfinished })).toEqual([
+      listJobs,
+      {
+        operation: 'GetJob',
+        kind: 'wait-timeout',
+        message:
+          'Waited 300 s (wait-timeout), but these jobs have not ended: job 8 (CANCELLING), job 7 (RUNNING). ' +
+          'Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the job in the Amplify console.'
+      }
+    ])
+    const [only] = runFailures({ waitTimeoutSeconds: 60 }, [], { unfinished: unfinished.slice(0, 1) })
+    expect(only.message).toMatch(
       /^Waited 60 s \(wait-timeout\), but this job has not ended: job 8 \(CANCELLING\)\. /
     )
   })
 
-  it('else success', () => {
-    expect(stepFailure(failOnNoJob, [], undefined, noWait)).toBeUndefined()
+  it('a poll that failed for good is one more failure, with its own kind and message', () => {
+    const denied = new AmplifyRequestError(
+      'permission',
+      'GetJob was denied.',
+      'GetJob',
+      'AccessDeniedException'
+    )
+    expect(runFailures(settings, [listJobs], { unfinished, error: denied })).toEqual([
+      listJobs,
+      { operation: 'GetJob', kind: 'permission', message: 'GetJob was denied.' }
+    ])
+  })
+
+  it('a bug in the wait is no failure to report: it is thrown', () => {
+    const bug = new TypeError('not an ActionError')
+    expect(() => runFailures(settings, [], { unfinished: [], error: bug })).toThrow(bug)
+  })
+
+  it('nothing when the wait ended well', () => {
+    expect(runFailures(settings, [], { unfinished: [] })).toEqual([])
   })
 })

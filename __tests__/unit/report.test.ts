@@ -688,7 +688,8 @@ describe('on the runner: setOutputs and writeSummary write the real files', () =
       const text = files.summaryText()
       expect(text).toContain('<p><strong>Failed requests</strong></p>')
       expect(text).toContain(
-        '<ul><li>Could not reach &lt;Amplify&gt; &#91;x&#93;&#40;y&#41; ::error::z</li><li>Denied &amp; &#42;bold&#42;</li></ul>'
+        '<ul><li>&#91;ListApps&#93; Could not reach &lt;Amplify&gt; &#91;x&#93;&#40;y&#41; ::error::z</li>' +
+          '<li>&#91;app d1a2b3c4d5e6f7, branch &quot;dev&quot;, ListJobs&#93; Denied &amp; &#42;bold&#42;</li></ul>'
       )
     })
 
