@@ -20,23 +20,14 @@ import {
 import { createAmplify, describeFailure, isRefusedStop, resourceArn } from '../../src/amplify.js'
 import { ActionError, AmplifyRequestError } from '../../src/errors.js'
 import type { RequestSubject } from '../../src/messages.js'
+import { jobSummary } from '../support/harness.js'
 
 const where = { appId: 'd1a2b3c4d5e6f7', branchName: 'feature/login' }
 const target: RequestSubject = { region: 'us-east-1', ...where }
 
-function summary(jobId: string, status: string, extra: Partial<JobSummary> = {}): JobSummary {
-  return {
-    jobId,
-    jobArn: `arn:aws:amplify:us-east-1:123456789012:apps/d1a2b3c4d5e6f7/branches/feature/login/jobs/${jobId.padStart(10, '0')}`,
-    status,
-    commitId: `c0ffee${jobId}`.padEnd(40, '0'),
-    commitMessage: `commit of job ${jobId}`,
-    commitTime: new Date(0),
-    startTime: new Date(0),
-    jobType: 'WEB_HOOK',
-    ...extra
-  } as JobSummary
-}
+/** ListJobs' summary of a job on the test branch (the harness's one fixture). */
+const summary = (jobId: string, status: string, extra: Partial<JobSummary> = {}) =>
+  jobSummary(jobId, status, extra, where)
 
 const amplifyMock = mockClient(AmplifyClient)
 
@@ -90,8 +81,8 @@ describe('listJobs', () => {
         jobArn:
           'arn:aws:amplify:us-east-1:123456789012:apps/d1a2b3c4d5e6f7/branches/feature/login/jobs/0000000007',
         status: 'RUNNING',
-        commitId: 'c0ffee7'.padEnd(40, '0'),
-        commitMessage: 'commit of job 7',
+        commitId: 'abc7'.padEnd(40, '0'),
+        commitMessage: 'Commit for job 7',
         startTime: 0
       }
     ])
@@ -182,7 +173,7 @@ describe('stopJob', () => {
   it('sends one StopJob for the app, branch and job, and returns its summary', async () => {
     amplifyMock.on(StopJobCommand).resolves({ jobSummary: summary('42', 'CANCELLING') })
     const job = await amplify().stopJob(where, '42')
-    expect(job).toMatchObject({ jobId: '42', status: 'CANCELLING', commitMessage: 'commit of job 42' })
+    expect(job).toMatchObject({ jobId: '42', status: 'CANCELLING', commitMessage: 'Commit for job 42' })
     expect(amplifyMock.commandCalls(StopJobCommand).map(c => c.args[0].input)).toEqual([
       { ...where, jobId: '42' }
     ])
@@ -219,7 +210,7 @@ describe('getJob', () => {
   it('reads the job summary out of GetJob', async () => {
     amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('9', 'CANCELLED'), steps: [] } })
     const job = await amplify().getJob(where, '9')
-    expect(job).toMatchObject({ jobId: '9', status: 'CANCELLED', commitId: 'c0ffee9'.padEnd(40, '0') })
+    expect(job).toMatchObject({ jobId: '9', status: 'CANCELLED', commitId: 'abc9'.padEnd(40, '0') })
     expect(amplifyMock.commandCalls(GetJobCommand)[0].args[0].input).toEqual({ ...where, jobId: '9' })
   })
 

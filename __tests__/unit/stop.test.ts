@@ -16,25 +16,16 @@ import { createAmplify } from '../../src/amplify.js'
 import { AmplifyRequestError } from '../../src/errors.js'
 import type { Job } from '../../src/jobs.js'
 import { stopAll, stopJob } from '../../src/stop.js'
+import { jobSummary } from '../support/harness.js'
 
 const target = { region: 'us-east-1', appId: 'd1a2b3c4d5e6f7', branchName: 'main' }
 const where = { appId: target.appId, branchName: target.branchName }
 const arn = (id: string) =>
   `arn:aws:amplify:us-east-1:123456789012:apps/d1a2b3c4d5e6f7/branches/main/jobs/${id.padStart(10, '0')}`
 
-function summary(jobId: string, status: string, extra: Partial<JobSummary> = {}): JobSummary {
-  return {
-    jobId,
-    jobArn: arn(jobId),
-    status,
-    commitId: `abc${jobId}`.padEnd(40, '0'),
-    commitMessage: `job ${jobId}`,
-    commitTime: new Date(0),
-    startTime: new Date(0),
-    jobType: 'WEB_HOOK',
-    ...extra
-  } as JobSummary
-}
+/** ListJobs' summary of a job on the test branch (the harness's one fixture). */
+const summary = (jobId: string, status: string, extra: Partial<JobSummary> = {}) =>
+  jobSummary(jobId, status, extra, where)
 
 function listed(jobId: string, status: string): Job {
   return {
@@ -43,7 +34,7 @@ function listed(jobId: string, status: string): Job {
     jobArn: arn(jobId),
     status,
     commitId: `abc${jobId}`.padEnd(40, '0'),
-    commitMessage: `job ${jobId}`,
+    commitMessage: `Commit for job ${jobId}`,
     startTime: 0
   }
 }
@@ -77,7 +68,7 @@ describe('stopJob by id', () => {
         jobArn: arn('42'),
         status: 'CANCELLING',
         commitId: 'abc42'.padEnd(40, '0'),
-        commitMessage: 'job 42',
+        commitMessage: 'Commit for job 42',
         startTime: 0
       },
       result: 'stopped',
