@@ -26511,12 +26511,10 @@ function stopFailures(outcomes) {
 }
 /** The if-no-job case: nothing in progress anywhere, and no failure that leaves it unknown. */
 function nothingFound(settings, acted) {
-    if (acted.outcomes.length > 0)
+    if (acted.outcomes.length > 0 || acted.failures.length > 0)
         return undefined;
-    if (settings.apps.kind === 'repository' && acted.appsRead === 0 && acted.failures.length === 0)
+    if (settings.apps.kind === 'repository' && acted.appsRead === 0)
         return { kind: 'no-app', repository: settings.apps.url };
-    if (acted.failures.length > 0)
-        return undefined;
     // A run over several branches has said what it found on each; the note sums them up.
     if (acted.plans.length === 1 && !coversSeveral(settings))
         return { kind: 'one-branch', plan: acted.plans[0], commitId: settings.commitId };
@@ -29770,7 +29768,6 @@ async function loadWorkflowEvent() {
     };
 }
 
-
 ;// CONCATENATED MODULE: ./src/report.ts
 /**
  * Everything the action shows: step outputs, log lines and the step summary. The words come from
@@ -29796,14 +29793,14 @@ function logStart(settings, proxy) {
     }));
 }
 /** What reading one branch showed, before its outcomes: unknown statuses, a lone kept job, nothing there. */
-function logBranchPlan(plan, settings, severalTargets) {
+function logBranchPlan(plan, settings) {
     const apps = namesApp(settings);
     for (const job of plan.unknownStatus)
         warning(unknownStatus(job, apps));
     const kept = plan.decided.find(o => o.result === 'kept');
     if (kept && plan.decided.length === 1 && plan.toStop.length === 0)
         info(onlyNewestInProgress(kept.job, apps));
-    if (severalTargets && !plan.failure && foundNothing(plan))
+    if (coversSeveral(settings) && !plan.failure && foundNothing(plan))
         info(nothingOnBranch(plan.target, plan.missingBranch));
 }
 /** One line per job, as it happens; a job that had already ended is a notice. */
@@ -29952,6 +29949,8 @@ function createAmplify(region, options) {
         }
     });
     // Every command, paginated ones included, waits for a slot before the SDK sends it; its retries keep the slot.
+    // Not the agent's maxSockets: the handler starts requestTimeout when a request is created, so a request
+    // queued behind busy sockets in a large sweep would time out before it was ever sent.
     const slots = new Slots(MAX_IN_FLIGHT);
     client.middlewareStack.add(next => async (args) => slots.run(() => next(args)), {
         step: 'initialize',
@@ -30242,11 +30241,11 @@ async function actOnApps(amplify, settings) {
             appIds = appsOfRepository(await amplify.listApps(), settings.apps.url).map(app => app.appId);
         }
         catch (error) {
-            return { appsRead: 0, plans: [], outcomes: [], failures: [failureOf(error, {}, 'ListApps')] };
+            return joined([], 0, [failureOf(error, {}, 'ListApps')]);
         }
     }
     const perApp = await Promise.all(appIds.map(appId => actOnApp(amplify, settings, appId)));
-    return { ...joined(perApp), appsRead: appIds.length };
+    return joined(perApp, appIds.length);
 }
 async function actOnApp(amplify, settings, appId) {
     let names;
@@ -30257,16 +30256,17 @@ async function actOnApp(amplify, settings, appId) {
             names = orderBranches(await amplify.listBranches(appId));
         }
         catch (error) {
-            return { appsRead: 1, plans: [], outcomes: [], failures: [failureOf(error, { appId }, 'ListBranches')] };
+            return joined([], 1, [failureOf(error, { appId }, 'ListBranches')]);
         }
     }
-    return joined(await Promise.all(names.map(branchName => actOnBranch(amplify, settings, { appId, branchName }))));
+    const perBranch = await Promise.all(names.map(branchName => actOnBranch(amplify, settings, { appId, branchName })));
+    return joined(perBranch, 1);
 }
 /** One branch: list its jobs, plan, and stop what the plan says, as soon as its list has arrived. */
 async function actOnBranch(amplify, settings, branch) {
     const reading = await amplify.listJobs(branch).then(jobs => ({ jobs }), (error) => ({ error }));
     const plan = planBranch(branch, reading, settings, Date.now());
-    logBranchPlan(plan, settings, coversSeveral(settings));
+    logBranchPlan(plan, settings);
     const stopped = await stopAll(amplify, plan.toStop);
     const outcomes = (0,jobs/* newestOutcomesFirst */.kx)([...stopped, ...plan.decided]);
     logOutcomes(outcomes, settings);
@@ -30274,12 +30274,12 @@ async function actOnBranch(amplify, settings, branch) {
     return { appsRead: 1, plans: [plan], outcomes, failures };
 }
 /** Results in order: app by app, branch by branch. */
-function joined(parts) {
+function joined(parts, appsRead, failures = []) {
     return {
-        appsRead: parts.length,
+        appsRead,
         plans: parts.flatMap(p => p.plans),
         outcomes: parts.flatMap(p => p.outcomes),
-        failures: parts.flatMap(p => p.failures)
+        failures: [...failures, ...parts.flatMap(p => p.failures)]
     };
 }
 /** wait: poll until the jobs have ended. wait.ts is loaded only when a run waits. */

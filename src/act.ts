@@ -8,7 +8,6 @@ import type { Amplify } from './amplify.js'
 import { newestOutcomesFirst, type BranchRef, type JobOutcome } from './jobs.js'
 import {
   appsOfRepository,
-  coversSeveral,
   failureOf,
   orderBranches,
   planBranch,
@@ -16,6 +15,7 @@ import {
   shouldWait,
   stopFailures,
   type Acted,
+  type Failure,
   type WaitEnd
 } from './plan.js'
 import { logBranchPlan, logOutcomes, waitProgress } from './report.js'
@@ -52,11 +52,11 @@ async function actOnApps(amplify: Amplify, settings: Settings): Promise<Acted> {
     try {
       appIds = appsOfRepository(await amplify.listApps(), settings.apps.url).map(app => app.appId)
     } catch (error) {
-      return { appsRead: 0, plans: [], outcomes: [], failures: [failureOf(error, {}, 'ListApps')] }
+      return joined([], 0, [failureOf(error, {}, 'ListApps')])
     }
   }
   const perApp = await Promise.all(appIds.map(appId => actOnApp(amplify, settings, appId)))
-  return { ...joined(perApp), appsRead: appIds.length }
+  return joined(perApp, appIds.length)
 }
 
 async function actOnApp(amplify: Amplify, settings: Settings, appId: string): Promise<Acted> {
@@ -66,12 +66,13 @@ async function actOnApp(amplify: Amplify, settings: Settings, appId: string): Pr
     try {
       names = orderBranches(await amplify.listBranches(appId))
     } catch (error) {
-      return { appsRead: 1, plans: [], outcomes: [], failures: [failureOf(error, { appId }, 'ListBranches')] }
+      return joined([], 1, [failureOf(error, { appId }, 'ListBranches')])
     }
   }
-  return joined(
-    await Promise.all(names.map(branchName => actOnBranch(amplify, settings, { appId, branchName })))
+  const perBranch = await Promise.all(
+    names.map(branchName => actOnBranch(amplify, settings, { appId, branchName }))
   )
+  return joined(perBranch, 1)
 }
 
 /** One branch: list its jobs, plan, and stop what the plan says, as soon as its list has arrived. */
@@ -81,7 +82,7 @@ async function actOnBranch(amplify: Amplify, settings: Settings, branch: BranchR
     (error: unknown) => ({ error })
   )
   const plan = planBranch(branch, reading, settings, Date.now())
-  logBranchPlan(plan, settings, coversSeveral(settings))
+  logBranchPlan(plan, settings)
   const stopped = await stopAll(amplify, plan.toStop)
   const outcomes = newestOutcomesFirst([...stopped, ...plan.decided])
   logOutcomes(outcomes, settings)
@@ -90,12 +91,12 @@ async function actOnBranch(amplify: Amplify, settings: Settings, branch: BranchR
 }
 
 /** Results in order: app by app, branch by branch. */
-function joined(parts: readonly Acted[]): Acted {
+function joined(parts: readonly Acted[], appsRead: number, failures: Failure[] = []): Acted {
   return {
-    appsRead: parts.length,
+    appsRead,
     plans: parts.flatMap(p => p.plans),
     outcomes: parts.flatMap(p => p.outcomes),
-    failures: parts.flatMap(p => p.failures)
+    failures: [...failures, ...parts.flatMap(p => p.failures)]
   }
 }
 

@@ -60,6 +60,8 @@ export function createAmplify(region: string, options: ClientOptions): Amplify {
     }
   })
   // Every command, paginated ones included, waits for a slot before the SDK sends it; its retries keep the slot.
+  // Not the agent's maxSockets: the handler starts requestTimeout when a request is created, so a request
+  // queued behind busy sockets in a large sweep would time out before it was ever sent.
   const slots = new Slots(MAX_IN_FLIGHT)
   client.middlewareStack.add(next => async args => slots.run(() => next(args)), {
     step: 'initialize',

@@ -200,10 +200,9 @@ export function nothingFound(
   settings: Pick<Settings, 'apps' | 'branches' | 'commitId'>,
   acted: Acted
 ): NothingFound | undefined {
-  if (acted.outcomes.length > 0) return undefined
-  if (settings.apps.kind === 'repository' && acted.appsRead === 0 && acted.failures.length === 0)
+  if (acted.outcomes.length > 0 || acted.failures.length > 0) return undefined
+  if (settings.apps.kind === 'repository' && acted.appsRead === 0)
     return { kind: 'no-app', repository: settings.apps.url }
-  if (acted.failures.length > 0) return undefined
   // A run over several branches has said what it found on each; the note sums them up.
   if (acted.plans.length === 1 && !coversSeveral(settings))
     return { kind: 'one-branch', plan: acted.plans[0], commitId: settings.commitId }

@@ -29,13 +29,13 @@ export function logStart(settings: Settings, proxy: string | undefined): void {
 }
 
 /** What reading one branch showed, before its outcomes: unknown statuses, a lone kept job, nothing there. */
-export function logBranchPlan(plan: BranchPlan, settings: Settings, severalTargets: boolean): void {
+export function logBranchPlan(plan: BranchPlan, settings: Settings): void {
   const apps = namesApp(settings)
   for (const job of plan.unknownStatus) core.warning(say.unknownStatus(job, apps))
   const kept = plan.decided.find(o => o.result === 'kept')
   if (kept && plan.decided.length === 1 && plan.toStop.length === 0)
     core.info(say.onlyNewestInProgress(kept.job, apps))
-  if (severalTargets && !plan.failure && foundNothing(plan))
+  if (coversSeveral(settings) && !plan.failure && foundNothing(plan))
     core.info(say.nothingOnBranch(plan.target, plan.missingBranch))
 }
 

@@ -325,5 +325,3 @@ async function loadWorkflowEvent(): Promise<EventContext> {
     pullRequestHeadRef: typeof ref === 'string' ? ref : undefined
   }
 }
-
-export { coversSeveral }

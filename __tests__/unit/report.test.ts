@@ -279,44 +279,44 @@ describe('log lines on stdout', () => {
   describe('logBranchPlan', () => {
     it('warns about each unknown status, naming the app when several', () => {
       const plan = branchPlan([job('9', 'NEW\n::error::x'), job('8', 'QUEUED'), job('7', 'RUNNING')])
-      expect(logged(() => logBranchPlan(plan, settings, false))).toEqual([
+      expect(logged(() => logBranchPlan(plan, settings))).toEqual([
         '::warning::Job 9 on branch "main" has the status "NEW ::error::x", which this version of the action does not know: left alone.',
         '::warning::Job 8 on branch "main" has the status "QUEUED", which this version of the action does not know: left alone.'
       ])
-      expect(logged(() => logBranchPlan(plan, everyApp, true))[1]).toBe(
+      expect(logged(() => logBranchPlan(plan, everyApp))[1]).toBe(
         `::warning::Job 8 on branch "main" of app ${APP} has the status "QUEUED", which this version of the action does not know: left alone.`
       )
     })
 
     it('says when the only in-progress job is the newest and kept', () => {
       const lone = branchPlan([job('4', 'RUNNING'), job('3', 'SUCCEED')], 'main', APP, { keepNewest: true })
-      expect(logged(() => logBranchPlan(lone, settings, false))).toEqual([
+      expect(logged(() => logBranchPlan(lone, settings))).toEqual([
         'Only job 4 on branch "main", the newest, is in progress: no superseded build to stop.'
       ])
-      expect(logged(() => logBranchPlan(lone, twoApps, true))).toEqual([
+      expect(logged(() => logBranchPlan(lone, twoApps))).toEqual([
         `Only job 4 on branch "main" of app ${APP}, the newest, is in progress: no superseded build to stop.`
       ])
       const more = branchPlan([job('4', 'RUNNING'), job('3', 'RUNNING')], 'main', APP, { keepNewest: true })
-      expect(logged(() => logBranchPlan(more, settings, false))).toEqual([])
+      expect(logged(() => logBranchPlan(more, settings))).toEqual([])
       const stopping = branchPlan([job('4', 'RUNNING'), job('5', 'CANCELLING')], 'main', APP, {
         keepNewest: true
       })
-      expect(logged(() => logBranchPlan(stopping, settings, false))).toEqual([])
+      expect(logged(() => logBranchPlan(stopping, settings))).toEqual([])
     })
 
     it('with several targets, says when a branch had nothing, or does not exist', () => {
       const empty = branchPlan([job('1', 'SUCCEED')], 'dev')
-      expect(logged(() => logBranchPlan(empty, twoBranches, true))).toEqual([
+      expect(logged(() => logBranchPlan(empty, twoBranches))).toEqual([
         `No job is in progress on branch "dev" of app ${APP}.`
       ])
-      expect(logged(() => logBranchPlan(empty, settings, false))).toEqual([])
-      expect(logged(() => logBranchPlan(branchPlan([job('1', 'RUNNING')]), twoBranches, true))).toEqual([])
+      expect(logged(() => logBranchPlan(empty, settings))).toEqual([])
+      expect(logged(() => logBranchPlan(branchPlan([job('1', 'RUNNING')]), twoBranches))).toEqual([])
       const missing: BranchPlan = {
         ...empty,
         listed: undefined,
         missingBranch: 'Branch "dev" was not found.'
       }
-      expect(logged(() => logBranchPlan(missing, twoBranches, true))).toEqual([
+      expect(logged(() => logBranchPlan(missing, twoBranches))).toEqual([
         `App ${APP} has no branch "dev": nothing to stop there.`
       ])
     })
@@ -335,7 +335,7 @@ describe('log lines on stdout', () => {
           message: 'Denied.'
         }
       }
-      expect(logged(() => logBranchPlan(failed, twoBranches, true))).toEqual([])
+      expect(logged(() => logBranchPlan(failed, twoBranches))).toEqual([])
     })
   })
 

@@ -2,9 +2,9 @@
 // and rejected forms, and where the apps, branches, job and region come from when they are not given.
 import { jest, describe, it, expect } from '@jest/globals'
 import { InputError } from '../../src/errors.js'
+import { coversSeveral } from '../../src/plan.js'
 import {
   branchFromEvent,
-  coversSeveral,
   onlyBranch,
   parseSettings,
   type EventContext,
