@@ -52,25 +52,6 @@ describe('stop by job id', () => {
     expect(server.requests.map(r => [r.operation, r.status, r.attempt])).toEqual([['StopJob', 200, 1]])
     expect(result.outputs).toMatchObject({ 'job-id': '3', status: 'CANCELLING', 'stopped-count': '1' })
   })
-
-  it.concurrent(
-    'costs one GetJob more when the job had already ended (StopJob refused, GetJob confirms)',
-    async () => {
-      const server = await startServer(HELD)
-      server.addJob(APP, 'main', { status: 'SUCCEED' })
-
-      const result = await runStep(server, {
-        inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '1' }
-      })
-      expectSuccess(result)
-
-      expect(server.requests.map(r => [r.operation, r.status, r.attempt])).toEqual([
-        ['StopJob', 400, 1],
-        ['GetJob', 200, 1]
-      ])
-      expect(result.outputs).toMatchObject({ status: 'SUCCEED', 'stopped-count': '0' })
-    }
-  )
 })
 
 describe('discovery', () => {
@@ -195,20 +176,4 @@ describe('retries', () => {
       expectNoRepeatsButRetries(server)
     }
   )
-
-  it.concurrent('of a stop by id: the failed StopJob and its retry, nothing more', async () => {
-    const server = await startServer(HELD)
-    server.addJob(APP, 'main', { status: 'RUNNING' })
-    server.addFault({ kind: 'throttle', operation: 'StopJob', times: 2 })
-
-    const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '1' } })
-    expectSuccess(result)
-
-    expect(server.requests.map(r => [r.operation, r.status, r.attempt])).toEqual([
-      ['StopJob', 429, 1],
-      ['StopJob', 429, 2],
-      ['StopJob', 200, 3]
-    ])
-    expectNoRepeatsButRetries(server)
-  })
 })

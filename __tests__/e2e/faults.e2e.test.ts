@@ -18,7 +18,11 @@ describe('faults', () => {
       const result = await runStep(server, { inputs: byId })
 
       expectSuccess(result)
-      expect(statuses(server)).toEqual(['StopJob 429', 'StopJob 429', 'StopJob 200'])
+      expect(server.requests.map(r => [r.operation, r.status, r.attempt])).toEqual([
+        ['StopJob', 429, 1],
+        ['StopJob', 429, 2],
+        ['StopJob', 200, 3]
+      ])
       expect(server.requests.map(r => r.errorType)).toEqual([
         'LimitExceededException',
         'LimitExceededException',

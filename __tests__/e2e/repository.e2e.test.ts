@@ -4,10 +4,12 @@
 import { describe, expect, it } from '@jest/globals'
 import {
   calls,
+  countByOperation,
   expectAllSigned,
   expectFailure,
   expectInputError,
   expectSuccess,
+  jobLines,
   jobsPath,
   runStep,
   startServer,
@@ -15,25 +17,6 @@ import {
 } from '../support/harness.js'
 
 const REPO = 'https://github.com/octo-org/octo-site' // the repository the runner's GITHUB_REPOSITORY names
-
-/** The `jobs` output as `app/branch#job result`, in output order. */
-function jobLines(outputs: Record<string, string>): string[] {
-  const jobs = JSON.parse(outputs.jobs) as {
-    appId: string
-    branchName: string
-    jobId: string
-    result: string
-  }[]
-  return jobs.map(j => `${j.appId}/${j.branchName}#${j.jobId} ${j.result}`)
-}
-
-/** Requests by operation, e.g. { ListJobs: 3, StopJob: 2 }. */
-function countByOperation(server: AmplifyServer): Record<string, number> {
-  const counts: Record<string, number> = {}
-  for (const r of server.requests)
-    counts[r.operation ?? 'unknown'] = (counts[r.operation ?? 'unknown'] ?? 0) + 1
-  return counts
-}
 
 describe('a monorepo', () => {
   it.concurrent(
@@ -51,7 +34,7 @@ describe('a monorepo', () => {
       })
 
       expectSuccess(result)
-      expect(jobLines(result.outputs)).toEqual(['dweb1/pr-7#1 stopped', 'dadmin2/pr-7#2 stopped'])
+      expect(jobLines(result)).toEqual(['dweb1/pr-7#1 stopped', 'dadmin2/pr-7#2 stopped'])
       expect(result.outputs['stopped-count']).toBe('2')
       expect(result.outputs['job-id']).toBe('1') // the first entry of jobs: apps in the order given
       expect(result.outputs['job-arn']).toBe(server.jobArn('dweb1', 'pr-7', '1'))
@@ -77,7 +60,7 @@ describe('a monorepo', () => {
     const result = await runStep(server, { inputs: { 'app-id': '*', 'branch-name': 'pr-7' } })
 
     expectSuccess(result)
-    expect(jobLines(result.outputs)).toEqual(['dadminaa/pr-7#1 stopped', 'dwebzz/pr-7#1 stopped'])
+    expect(jobLines(result)).toEqual(['dadminaa/pr-7#1 stopped', 'dwebzz/pr-7#1 stopped'])
     expect(server.getJob('dother', 'pr-7', '1').status).toBe('RUNNING')
     expect(server.requests.filter(r => r.appId === 'dother')).toEqual([])
     expect(countByOperation(server)).toEqual({ ListApps: 1, ListJobs: 2, StopJob: 2 })
@@ -116,11 +99,7 @@ describe('a monorepo', () => {
       const result = await runStep(server, { inputs: { 'app-id': 'dapp1', 'branch-name': '*' } })
 
       expectSuccess(result)
-      expect(jobLines(result.outputs)).toEqual([
-        'dapp1/b00#1 stopped',
-        'dapp1/b01#1 stopped',
-        'dapp1/b02#1 stopped'
-      ])
+      expect(jobLines(result)).toEqual(['dapp1/b00#1 stopped', 'dapp1/b01#1 stopped', 'dapp1/b02#1 stopped'])
       const pages = server.requestsFor('ListBranches')
       expect(pages.map(p => [p.query.maxResults, p.query.nextToken === undefined])).toEqual([
         ['50', true],
@@ -149,7 +128,7 @@ describe('older-than', () => {
         inputs: { 'app-id': 'dapp1', 'branch-name': 'main', 'older-than': olderThan }
       })
       expectSuccess(result)
-      expect(jobLines(result.outputs)).toEqual(['dapp1/main#1 stopped'])
+      expect(jobLines(result)).toEqual(['dapp1/main#1 stopped'])
       expect(calls(server)).toEqual([
         `ListJobs ${jobsPath('dapp1', 'main')} 200`,
         `StopJob ${jobsPath('dapp1', 'main', '1', true)} 200`
@@ -166,7 +145,7 @@ describe('older-than', () => {
       inputs: { 'app-id': 'dapp1', 'branch-name': 'main', 'older-than': '2h', 'keep-newest': 'true' }
     })
     expectSuccess(result)
-    expect(jobLines(result.outputs)).toEqual(['dapp1/main#2 kept', 'dapp1/main#1 stopped'])
+    expect(jobLines(result)).toEqual(['dapp1/main#2 kept', 'dapp1/main#1 stopped'])
   })
 
   it.concurrent('with nothing old enough, takes the if-no-job path', async () => {
@@ -280,7 +259,7 @@ describe('a partial failure', () => {
         'Allow amplify:ListJobs on arn:aws:amplify:us-east-1:123456789012:apps/ddenied/branches/pr-7'
       )
       expect(server.getJob('dallowed', 'pr-7', '1').status).toMatch(/^CANCELL(ING|ED)$/)
-      expect(jobLines(result.outputs)).toEqual(['dallowed/pr-7#1 stopped'])
+      expect(jobLines(result)).toEqual(['dallowed/pr-7#1 stopped'])
       expect(result.outputs['stopped-count']).toBe('1')
       expect(result.summaryText).toContain('Failed requests')
       expect(result.summaryText).toContain('apps/ddenied/branches/pr-7')
@@ -304,7 +283,7 @@ describe('a partial failure', () => {
       expect(message).toContain('[app dstuck, branch "main", job 1, StopJob]')
       expect(message).toContain('[app dnoapp, branch "main", ListJobs] App dnoapp was not found')
       expect(message).not.toContain('dgone')
-      expect(jobLines(result.outputs)).toEqual(['dstuck/main#1 failed', 'dfine/main#1 stopped'])
+      expect(jobLines(result)).toEqual(['dstuck/main#1 failed', 'dfine/main#1 stopped'])
       expect(server.getJob('dfine', 'main', '1').status).toMatch(/^CANCELL(ING|ED)$/)
     }
   )
@@ -323,7 +302,7 @@ describe('failures name where they happened', () => {
     })
     const message = expectFailure(result, /^\[app dadmin2, branch "pr-5", ListJobs\] Amplify failed ListJobs/)
     expect(result.summaryText).toContain(message)
-    expect(jobLines(result.outputs)).toEqual(['dweb1/pr-5#1 stopped', 'ddocs3/pr-5#1 stopped'])
+    expect(jobLines(result)).toEqual(['dweb1/pr-5#1 stopped', 'ddocs3/pr-5#1 stopped'])
   })
 
   it.concurrent('a wait that times out beside a denied app: one error naming both', async () => {
@@ -341,7 +320,7 @@ describe('failures name where they happened', () => {
     expect(message).toContain(
       '[GetJob] Waited 2 s (wait-timeout), but this job has not ended: job 1 (CANCELLING)'
     )
-    expect(jobLines(result.outputs)).toEqual(['dstuck/main#1 stopped'])
+    expect(jobLines(result)).toEqual(['dstuck/main#1 stopped'])
   })
 })
 

@@ -4,7 +4,6 @@ import {
   calls,
   expectAllSigned,
   expectFailure,
-  expectInputError,
   expectSuccess,
   jobsPath,
   runStep,
@@ -80,42 +79,6 @@ describe('stop by job id', () => {
     expect(server.getJob(APP, 'feature/login', '2').status).toBe('CANCELLING')
     expect(server.getJob(APP, 'feature/login', '1').status).toBe('RUNNING')
     expect(server.getJob(APP, 'feature/login', '3').status).toBe('RUNNING')
-  })
-
-  it.concurrent('accepts both spellings when they agree', async () => {
-    const server = await startServer({ cancelDelayMs: Infinity })
-    server.addJob(APP, 'main')
-
-    const result = await runStep(server, {
-      inputs: {
-        'app-id': APP,
-        appId: APP,
-        'branch-name': 'main',
-        branchName: 'main',
-        'job-id': '1',
-        jobId: '1'
-      }
-    })
-
-    expectSuccess(result)
-    expect(calls(server)).toEqual([`StopJob ${jobsPath(APP, 'main', '1', true)} 200`])
-  })
-
-  it.concurrent.each([
-    ['app-id', 'appId', APP, 'd9z9'],
-    ['branch-name', 'branchName', 'main', 'develop'],
-    ['job-id', 'jobId', '1', '2']
-  ])('fails on %s and %s with different values, before any request', async (kebab, camel, a, b) => {
-    const server = await startServer()
-    server.addJobs(APP, 'main', 2)
-    const inputs: Record<string, string> = { 'app-id': APP, 'branch-name': 'main', 'job-id': '1' }
-    inputs[kebab] = a
-    inputs[camel] = b
-
-    const result = await runStep(server, { inputs })
-
-    expectInputError(result, server, `Inputs ${kebab} and ${camel}`, `"${a}"`, `"${b}"`, 'set only one')
-    expect(server.getJob(APP, 'main', '1').status).toBe('RUNNING')
   })
 
   it.concurrent(

@@ -258,27 +258,6 @@ describe('every bad value of every input is an InputError naming the input and i
     expect(error).toBeInstanceOf(InputError)
     expect((error as InputError).input).toBe('branch-name')
   })
-
-  it.each([
-    ['keep-newest', { 'job-id': '1', 'keep-newest': 'true' }, /cannot be combined with job-id/],
-    ['commit-id', { 'job-id': '1', 'commit-id': 'abcdef0' }, /cannot be combined with job-id/],
-    ['older-than', { 'job-id': '1', 'older-than': '2h' }, /cannot be combined with job-id/],
-    ['job-id', { 'job-id': '1', 'app-id': 'd1 d2' }, /cannot be combined with several apps or branches/],
-    ['job-id', { 'job-id': '1', 'branch-name': '*' }, /cannot be combined with several apps or branches/],
-    [
-      'app-id',
-      { 'job-id': 'arn:aws:amplify:us-east-1:123456789012:apps/d1/branches/main/jobs/1', 'app-id': 'd2' },
-      /disagrees with the job ARN/
-    ],
-    ['app-id', { 'app-id': 'd1', appId: 'd2' }, /set only one of them/],
-    ['branch-name', { 'branch-name': 'a', branchName: 'b' }, /set only one of them/],
-    ['job-id', { 'job-id': '1', jobId: '2' }, /set only one of them/]
-  ])('a combination that contradicts itself names %s', async (named, extra, message) => {
-    const error = await refusal(parse({ ...VALID, ...extra }))
-    expect(error).toBeInstanceOf(InputError)
-    expect((error as InputError).input).toBe(named)
-    expect((error as InputError).message).toMatch(message)
-  })
 })
 
 // ---- Property: for any text, valid Settings or a named InputError -----------------------------------

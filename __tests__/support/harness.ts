@@ -9,7 +9,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, expect } from '@jest/globals'
-import type { JobSummary } from '@aws-sdk/client-amplify'
 import {
   actionManifest,
   ROOT,
@@ -190,6 +189,14 @@ export function calls(server: AmplifyServer): string[] {
   return server.requests.map(r => `${r.operation ?? 'unknown'} ${r.path} ${r.status}`)
 }
 
+/** Requests by operation, e.g. { ListJobs: 3, StopJob: 2 }. */
+export function countByOperation(server: AmplifyServer): Record<string, number> {
+  const counts: Record<string, number> = {}
+  for (const r of server.requests)
+    counts[r.operation ?? 'unknown'] = (counts[r.operation ?? 'unknown'] ?? 0) + 1
+  return counts
+}
+
 /** Just the operations and statuses, for fault tests: `StopJob 429`. */
 export function statuses(server: AmplifyServer): string[] {
   return server.requests.map(r => `${r.operation ?? 'unknown'} ${r.status}`)
@@ -208,6 +215,11 @@ export function expectAllSigned(server: AmplifyServer): void {
 }
 
 // ---- What the workflow saw ----------------------------------------------------------------------------
+
+/** The `jobs` output as `app/branch#job result`, in output order. */
+export function jobLines(result: StepResult): string[] {
+  return (result.jobs ?? []).map(j => `${j.appId}/${j.branchName}#${j.jobId} ${j.result}`)
+}
 
 /** Success: exit 0, no ::error::, nothing on stderr, and every output action.yml declares set. */
 export function expectSuccess(result: StepResult): void {
@@ -387,26 +399,7 @@ export function scheduleEvent(cron = '0 * * * *'): StepEvent {
   return { name: 'schedule', ref: 'refs/heads/main', payload: { schedule: cron, repository: REPOSITORY } }
 }
 
-/** A JobSummary as ListJobs returns it; `extra` overrides any field. */
-export function jobSummary(
-  jobId: string,
-  status: string,
-  extra: Partial<JobSummary> = {},
-  where: { appId?: string; branchName?: string } = {}
-): JobSummary {
-  const { appId = 'd1a2b3c4d5e6f7', branchName = 'main' } = where
-  return {
-    jobId,
-    jobArn: `arn:aws:amplify:us-east-1:123456789012:apps/${appId}/branches/${branchName}/jobs/${jobId.padStart(10, '0')}`,
-    status,
-    commitId: `abc${jobId}`.padEnd(40, '0'),
-    commitMessage: `Commit for job ${jobId}`,
-    commitTime: new Date(0),
-    startTime: new Date(0),
-    jobType: 'WEB_HOOK',
-    ...extra
-  } as JobSummary
-}
+export { jobSummary } from './fixtures.js'
 
 export interface TestCa {
   /** Path of the CA certificate (PEM), for NODE_EXTRA_CA_CERTS. */

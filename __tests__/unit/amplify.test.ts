@@ -20,7 +20,7 @@ import {
 import { createAmplify, describeFailure, isRefusedStop, resourceArn } from '../../src/amplify.js'
 import { ActionError, AmplifyRequestError } from '../../src/errors.js'
 import type { RequestSubject } from '../../src/messages.js'
-import { jobSummary } from '../support/harness.js'
+import { jobSummary } from '../support/fixtures.js'
 
 const where = { appId: 'd1a2b3c4d5e6f7', branchName: 'feature/login' }
 const target: RequestSubject = { region: 'us-east-1', ...where }

@@ -3,28 +3,7 @@ import { jest } from '@jest/globals'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-
-/**
- * Parses GITHUB_OUTPUT as the runner does: @actions/core 3 writes `name<<ghadelimiter_<uuid>` blocks.
- * A name set twice keeps its last value.
- */
-export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {}
-  const lines = text.split(/\r?\n/)
-  for (let i = 0; i < lines.length; i++) {
-    const header = /^([^<]+)<<(ghadelimiter_[0-9a-f-]+)$/.exec(lines[i])
-    if (!header) {
-      if (lines[i] !== '') throw new Error(`unexpected line in GITHUB_OUTPUT: ${JSON.stringify(lines[i])}`)
-      continue
-    }
-    const [, name, delimiter] = header
-    const end = lines.indexOf(delimiter, i + 1)
-    if (end < 0) throw new Error(`no closing ${delimiter} for ${name}`)
-    outputs[name] = lines.slice(i + 1, end).join('\n')
-    i = end
-  }
-  return outputs
-}
+import { parseOutputFile } from '../support/action-runner.js'
 
 /** Temp files for GITHUB_OUTPUT and GITHUB_STEP_SUMMARY, emptied between tests. */
 export class RunnerFiles {

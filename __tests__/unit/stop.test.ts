@@ -16,7 +16,7 @@ import { createAmplify } from '../../src/amplify.js'
 import { AmplifyRequestError } from '../../src/errors.js'
 import type { Job } from '../../src/jobs.js'
 import { stopAll, stopJob } from '../../src/stop.js'
-import { jobSummary } from '../support/harness.js'
+import { jobSummary } from '../support/fixtures.js'
 
 const target = { region: 'us-east-1', appId: 'd1a2b3c4d5e6f7', branchName: 'main' }
 const where = { appId: target.appId, branchName: target.branchName }

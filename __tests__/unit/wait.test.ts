@@ -3,7 +3,7 @@
 import { describe, it, expect } from '@jest/globals'
 import type { Amplify } from '../../src/amplify.js'
 import { ActionError } from '../../src/errors.js'
-import { needsWaiting, type Job, type JobOutcome, type JobResult } from '../../src/jobs.js'
+import { type Job, type JobOutcome, type JobResult } from '../../src/jobs.js'
 import { waitTimedOut } from '../../src/messages.js'
 import {
   DEFAULT_SCHEDULE,
@@ -363,19 +363,7 @@ describe('what a wait costs in GetJob requests, under the default schedule', () 
   })
 })
 
-describe('needsWaiting and baseDelay', () => {
-  it.each([
-    ['stopped', 'CANCELLING', true],
-    ['stopped', 'CANCELLED', false],
-    ['already-stopping', 'CANCELLING', true],
-    ['already-ended', 'SUCCEED', false],
-    ['kept', 'RUNNING', false],
-    ['would-stop', 'RUNNING', false],
-    ['failed', 'RUNNING', false]
-  ] as const)('%s with %s → %s', (result, status, expected) => {
-    expect(needsWaiting(outcome('1', status, result))).toBe(expected)
-  })
-
+describe('baseDelay', () => {
   it('baseDelay doubles from firstDelayMs and stops at maxDelayMs', () => {
     expect([0, 1, 2, 3, 4, 5, 6, 50].map(a => baseDelay(a, DEFAULT_SCHEDULE))).toEqual([
       500, 1000, 2000, 4000, 8000, 10000, 10000, 10000
