@@ -8,9 +8,11 @@ export const modules = {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   waitUntilEnded: () => (/* binding */ waitUntilEnded)
 /* harmony export */ });
-/* unused harmony exports DEFAULT_SCHEDULE, PROGRESS_EVERY_MS, baseDelay */
+/* unused harmony exports DEFAULT_SCHEDULE, PROGRESS_EVERY_MS, realClock, baseDelay, pollBy */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
 /* harmony import */ var _jobs_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5995);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2464);
+
 
 
 const DEFAULT_SCHEDULE = { firstDelayMs: 500, maxDelayMs: 10_000, jitter: 0.2 };
@@ -18,7 +20,7 @@ const DEFAULT_SCHEDULE = { firstDelayMs: 500, maxDelayMs: 10_000, jitter: 0.2 };
 const PROGRESS_EVERY_MS = 30_000;
 /**
  * A poll may take the time left before the deadline, and no less than this, so that the poll made at the
- * deadline can still answer. Without a bound, a GetJob that never answers would hold the wait for every
+ * deadline can still answer. Without a bound, a read that never answers would hold the wait for every
  * request timeout and retry (about a minute) past wait-timeout.
  */
 const LAST_POLL_MS = 2_000;
@@ -40,31 +42,68 @@ const silent = { statusChanged() { }, stillWaiting() { } };
 function baseDelay(attempt, schedule) {
     return Math.min(schedule.maxDelayMs, schedule.firstDelayMs * 2 ** attempt);
 }
+/** GetJob per awaited job, or one ListJobs of the branch when its pages cost fewer requests. */
+function pollBy(awaited, pages) {
+    return awaited > 1 && pages !== undefined && pages < awaited ? 'ListJobs' : 'GetJob';
+}
 async function waitUntilEnded(amplify, outcomes, options) {
     const { timeoutMs, progress = silent, schedule = DEFAULT_SCHEDULE, clock = realClock } = options;
     const started = clock.now();
-    const deadline = started + timeoutMs;
-    // A job's poll that fails for good ends every other job's polling too, so no timer outlives the step.
-    const failed = new AbortController();
-    const finished = new AbortController();
     const latest = [...outcomes];
-    const poll = (outcome, i) => pollUntilFinal(amplify, outcome, { deadline, schedule, clock, failed }, (current, was) => {
-        latest[i] = current;
-        progress.statusChanged(current.job, was);
+    const failed = new Set(); // jobs of branches whose reads failed for good
+    const failures = [];
+    const branches = new Map();
+    latest.forEach((outcome, i) => {
+        if (!(0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l)(outcome))
+            return;
+        const key = `${outcome.job.appId}\u0000${outcome.job.branchName}`;
+        const entry = branches.get(key);
+        if (entry)
+            entry.indices.push(i);
+        else
+            branches.set(key, {
+                branch: { appId: outcome.job.appId, branchName: outcome.job.branchName },
+                indices: [i]
+            });
     });
-    if (outcomes.some(_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l))
-        void tellProgress(clock, finished.signal, () => {
-            const waiting = latest.filter(_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l).map(o => o.job);
-            if (waiting.length > 0)
-                progress.stillWaiting(waiting, clock.now() - started);
-        });
+    const finished = new AbortController();
+    void tellProgress(clock, finished.signal, () => {
+        const waiting = latest.filter((o, i) => (0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l)(o) && !failed.has(i)).map(o => o.job);
+        if (waiting.length > 0)
+            progress.stillWaiting(waiting, clock.now() - started);
+    });
+    const poller = {
+        amplify,
+        deadline: started + timeoutMs,
+        schedule,
+        clock,
+        update(i, job) {
+            const was = latest[i].job.status;
+            latest[i] = { ...latest[i], job: { ...latest[i].job, status: job.status } };
+            if (job.status !== was)
+                progress.statusChanged(latest[i].job, was);
+        },
+        current: i => latest[i]
+    };
     try {
-        const waited = await Promise.all(outcomes.map((o, i) => ((0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l)(o) ? poll(o, i) : o)));
-        return { outcomes: waited, unfinished: waited.filter(_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l), waitedMs: clock.now() - started };
+        await Promise.all([...branches.values()].map(async ({ branch, indices }) => {
+            const failure = await pollBranch(poller, branch, indices, options.pagesOf?.(branch));
+            if (failure) {
+                failures.push(failure);
+                for (const i of indices)
+                    failed.add(i);
+            }
+        }));
     }
     finally {
         finished.abort();
     }
+    return {
+        outcomes: latest,
+        unfinished: latest.filter((o, i) => (0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l)(o) && !failed.has(i)),
+        failures,
+        waitedMs: clock.now() - started
+    };
 }
 /** Every PROGRESS_EVERY_MS until `done` aborts. */
 async function tellProgress(clock, done, tell) {
@@ -75,35 +114,43 @@ async function tellProgress(clock, done, tell) {
         tell();
     }
 }
-async function pollUntilFinal(amplify, outcome, { deadline, schedule, clock, failed }, changed) {
-    let current = outcome;
+/** Polls one branch until its awaited jobs are final or the deadline passes; a failure for good is returned. */
+async function pollBranch(poller, branch, indices, pages) {
+    const { amplify, deadline, schedule, clock } = poller;
     let step = 0;
     for (;;) {
+        const awaited = indices.filter(i => (0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l)(poller.current(i)));
         const remaining = deadline - clock.now();
-        if (remaining <= 0 || failed.signal.aborted)
-            return current;
+        if (awaited.length === 0 || remaining <= 0)
+            return undefined;
         const jittered = baseDelay(step, schedule) * (1 - schedule.jitter + 2 * schedule.jitter * clock.random());
-        await clock.sleep(Math.min(jittered, remaining), failed.signal);
-        if (failed.signal.aborted)
-            return current;
+        await clock.sleep(Math.min(jittered, remaining));
+        // A poll may take the time left, so that it cannot hold the wait past wait-timeout.
+        const signal = AbortSignal.timeout(Math.ceil(Math.max(deadline - clock.now(), LAST_POLL_MS)));
+        const by = pollBy(awaited.length, pages);
         try {
-            const budget = Math.ceil(Math.max(deadline - clock.now(), LAST_POLL_MS)); // AbortSignal.timeout takes whole ms
-            const job = await amplify.getJob(current.job, current.job.jobId, AbortSignal.any([AbortSignal.timeout(budget), failed.signal]));
-            const was = current.job.status;
-            current = { ...current, job: { ...current.job, status: job.status } };
-            if (job.status !== was)
-                changed(current, was);
-            if ((0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .isFinal */ .dR)(job.status))
-                return current;
+            let unseen = awaited;
+            if (by === 'ListJobs') {
+                const wanted = new Set(awaited.map(i => poller.current(i).job.jobId));
+                const { jobs } = await amplify.listJobs(branch, {
+                    seen: listed => [...wanted].every(id => listed.some(job => job.jobId === id)),
+                    signal
+                });
+                const byId = new Map(jobs.map(job => [job.jobId, job]));
+                for (const i of awaited) {
+                    const job = byId.get(poller.current(i).job.jobId);
+                    if (job)
+                        poller.update(i, job);
+                }
+                unseen = awaited.filter(i => !byId.has(poller.current(i).job.jobId));
+            }
+            // GetJob for each awaited job, or for those a ListJobs did not show.
+            await Promise.all(unseen.map(async (i) => poller.update(i, await amplify.getJob(branch, poller.current(i).job.jobId, signal))));
             step++;
         }
         catch (error) {
-            if (failed.signal.aborted)
-                return current;
-            if (!isPassing(error)) {
-                failed.abort(error);
-                throw error;
-            }
+            if (!isPassing(error))
+                return (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .failureOf */ .g5)(error, branch, by);
             step += 2; // throttled or failing after the SDK's own retries: back off one step further
         }
     }

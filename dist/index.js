@@ -26021,15 +26021,19 @@ class InputError extends ActionError {
 class AmplifyRequestError extends ActionError {
     operation;
     errorName;
+    reason;
+    advice;
     missing;
-    constructor(kind, message, operation, 
-    /** The service's exception name, e.g. BadRequestException; undefined for network failures. */
-    errorName, missing) {
+    timedOut;
+    constructor(kind, message, failure) {
         super(kind, message);
-        this.operation = operation;
-        this.errorName = errorName;
-        this.missing = missing;
         this.name = 'AmplifyRequestError';
+        this.operation = failure.operation;
+        this.errorName = failure.errorName;
+        this.reason = failure.reason;
+        this.advice = failure.advice;
+        this.missing = failure.missing;
+        this.timedOut = failure.timedOut ?? false;
     }
 }
 
@@ -26040,7 +26044,7 @@ class AmplifyRequestError extends ActionError {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(574);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4889);
 // The action's entry point: everything else is importable without side effects.
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
@@ -26054,19 +26058,24 @@ __webpack_async_result__();
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   MA: () => (/* binding */ JOB_TYPES),
 /* harmony export */   T2: () => (/* binding */ resultFor),
-/* harmony export */   dR: () => (/* binding */ isFinal),
+/* harmony export */   Xi: () => (/* binding */ compareJobIds),
+/* harmony export */   h$: () => (/* binding */ IN_PROGRESS_STATUSES),
 /* harmony export */   kx: () => (/* binding */ newestOutcomesFirst),
 /* harmony export */   l: () => (/* binding */ needsWaiting),
 /* harmony export */   ll: () => (/* binding */ newestFirst),
 /* harmony export */   xo: () => (/* binding */ classifyStatus)
 /* harmony export */ });
-/* unused harmony export compareJobIds */
+/* unused harmony export isFinal */
 /**
  * The action's vocabulary for jobs: what a job is, what its status means, how jobs are ordered, and what
  * acting on one came to. Pure: no I/O.
  */
-const IN_PROGRESS = new Set(['CREATED', 'PENDING', 'PROVISIONING', 'RUNNING']);
+/** The statuses of a job that has not ended and can be stopped, in the order a build goes through them. */
+const IN_PROGRESS_STATUSES = ['CREATED', 'PENDING', 'PROVISIONING', 'RUNNING'];
+const JOB_TYPES = ['RELEASE', 'RETRY', 'MANUAL', 'WEB_HOOK'];
+const IN_PROGRESS = new Set(IN_PROGRESS_STATUSES);
 const FINAL = new Set(['SUCCEED', 'FAILED', 'CANCELLED']);
 /** An unknown (future) status is never treated as final, so a wait keeps polling rather than ending early. */
 function classifyStatus(status) {
@@ -26114,7 +26123,7 @@ function newestOutcomesFirst(outcomes) {
 
 /***/ }),
 
-/***/ 574:
+/***/ 4889:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -26125,448 +26134,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 
 // EXTERNAL MODULE: ./src/jobs.ts
 var jobs = __nccwpck_require__(5995);
-// EXTERNAL MODULE: ./src/errors.ts
-var errors = __nccwpck_require__(3916);
-;// CONCATENATED MODULE: ./src/text.ts
-/**
- * Every way the action makes text from others (branch names, commit messages, service messages, bad
- * input) safe to show. Each function says what it guarantees; report.ts and messages.ts use nothing else.
- */
-// C0 and C1 controls, DEL, and the Unicode line and paragraph separators: all could end or rewrite a line.
-// eslint-disable-next-line no-control-regex
-const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-const LINE_BREAKING_RUNS = new RegExp(`${LINE_BREAKING.source}+`, 'g');
-/** Part of one log line: no control character survives, so the text can never start a line of its own. */
-function inertLine(text) {
-    return text.replace(LINE_BREAKING_RUNS, ' ');
-}
-/** Quoted for a log line; JSON escapes keep quotes and backslashes unambiguous. */
-function logQuote(text) {
-    return JSON.stringify(inertLine(text));
-}
-// JSON.stringify escapes C0 controls only; these it leaves raw: DEL, C1 controls and the line separators.
-const UNESCAPED_BY_JSON = /[\u007f-\u009f\u2028\u2029]/g;
-const MAX_QUOTED = 80;
-/**
- * A value the user gave, quoted for an error message: shortened, every control character escaped as
- * `\uXXXX` rather than dropped, so the user sees exactly what was wrong with it.
- */
-function quoteValue(value) {
-    return JSON.stringify(value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value).replace(UNESCAPED_BY_JSON, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-}
-/**
- * What a service said, as one inert line with no credentials in it: white space and control characters
- * become one space, and an Authorization header, signature or session token the message echoes is
- * replaced by [redacted] (AWS's IncompleteSignatureException quotes the request's whole Authorization header).
- */
-function redactedServiceMessage(text) {
-    return text
-        .replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ') // eslint-disable-line no-control-regex
-        .replace(/\b(Authorization\s*[=:]\s*)AWS4-HMAC-SHA256\b(?:[ ,]+(?:Credential|SignedHeaders|Signature)=[^\s,]*)*/gi, '$1[redacted]')
-        .replace(/\b(Signature|X-Amz-Signature|X-Amz-Security-Token)(\s*[=:]\s*)[^\s,;&]+/gi, '$1$2[redacted]')
-        .trim();
-}
-/** True when the text has a character that could break a line: for validating names, not for showing them. */
-function hasLineBreaking(text) {
-    return LINE_BREAKING.test(text);
-}
-const MAX_FIRST_LINE = 100;
-/** The first line of a commit message, shortened, for one log line or one table cell. */
-function firstLine(text) {
-    const line = text.split(/\r\n|\r|\n/, 1)[0] ?? '';
-    return line.length > MAX_FIRST_LINE ? `${line.slice(0, MAX_FIRST_LINE - 1)}…` : line;
-}
-const HTML_ESCAPES = {
-    '&': '&amp;',
-    '<': '&lt;',
-    '>': '&gt;',
-    '"': '&quot;',
-    "'": '&#39;'
-};
-/**
- * For the step summary: inert, HTML-escaped, and Markdown's punctuation written as character references,
- * so the text can neither open a tag nor form a link, emphasis or table cell wherever it lands.
- */
-function html(text) {
-    return inertLine(text).replace(/[&<>"'`|[\]()*_~\\!#]/g, c => HTML_ESCAPES[c] ?? `&#${c.charCodeAt(0)};`);
-}
-
-;// CONCATENATED MODULE: ./src/messages.ts
-
-// ---- inputs --------------------------------------------------------------------------------------------
-const APP_ID_FORM = 'd followed by lower-case letters and digits, 20 characters at most (e.g. d1a2b3c4d5e6f7)';
-const JOB_ARN_FORM = 'arn:aws:amplify:<region>:<account>:apps/<app-id>/branches/<branch>/jobs/<id>';
-const OLDER_THAN_FORMS = 'plain seconds (5400), or lower-case units d, h, m, s in that order, each at most once, without spaces (90m, 2h, 1h30m, 7200s), from 1 s to 30 d';
-const inputMessages = {
-    appIdRequired: () => `Input app-id is required: set it to your Amplify app id (${APP_ID_FORM}), several separated by commas, spaces or newlines, or * for every app of this repository.`,
-    notAnAppId: (value) => `Input app-id ${quoteValue(value)} is not an Amplify app id: it must be ${APP_ID_FORM}.`,
-    everyAppMixed: () => 'Input app-id is not one list: it mixes * (every app of this repository) with app ids; give either * or a list of app ids.',
-    noRepository: () => 'Input app-id is * (every app of this repository), but GITHUB_REPOSITORY is not set: run this in GitHub Actions, or list the app ids.',
-    everyBranchMixed: () => 'Input branch-name is not one list: it mixes * (every branch) with branch names; give either * or a list of names.',
-    notAJobId: (value) => `Input job-id ${quoteValue(value)} is not a job id: it must be digits only (e.g. 42) or a job ARN (${JOB_ARN_FORM}), or empty to stop the branch's in-progress jobs.`,
-    notAJobArn: (value) => `Input job-id ${quoteValue(value)} is not a job ARN: it must be ${JOB_ARN_FORM}, as the job-arn output or StartJob gives it.`,
-    disagreesWithArn: (input, given, fromArn) => `Input ${input} ${quoteValue(given)} disagrees with the job ARN in job-id, which names ${quoteValue(fromArn)}: remove ${input} or make it match.`,
-    jobIdWithSeveral: () => 'Input job-id names one job, so it cannot be combined with several apps or branches (or *): give one app-id and one branch-name, or remove job-id.',
-    onlyForDiscovery: (input) => `Input ${input} selects among discovered jobs, so it cannot be combined with job-id: remove one of them.`,
-    notACommit: (value) => `Input commit-id ${quoteValue(value)} is not a commit: give a full SHA or a prefix of at least 7 hex characters.`,
-    notAnOlderThan: (value) => `Input older-than ${quoteValue(value)} is not a duration: use ${OLDER_THAN_FORMS}.`,
-    noBranchInPullRequest: (eventName) => `Input branch-name is empty and the ${eventName} event payload has no pull_request.head.ref: set branch-name.`,
-    branchFromTag: (tag) => `Input branch-name is empty and this run is for the tag ${quoteValue(tag)}, which is not a branch: set branch-name to the Amplify branch.`,
-    noBranchInEvent: (ref) => `Input branch-name is empty and the event names no branch (GITHUB_REF ${quoteValue(ref)}): set branch-name to the Amplify branch.`,
-    notABranchName: (value) => `Input branch-name ${quoteValue(value)} is not a branch name: it must be 1 to 255 characters with no control characters.`,
-    branchIsRef: (value) => `Input branch-name ${quoteValue(value)} is not a branch name but a Git ref: pass \${{ github.ref_name }} or \${{ github.head_ref }}, not github.ref.`,
-    previewWithoutNumber: () => 'Input branch-name "pr-" is not a preview branch: it has no number, since the preview expression pr-${{ github.event.pull_request.number }} is empty outside a pull_request event. Run this step on pull_request events only, or set branch-name.',
-    aliasesDiffer: (name, alias, value, aliased) => `Inputs ${name} and ${alias} name the same thing but differ (${quoteValue(value)} and ${quoteValue(aliased)}): set only one of them.`,
-    notIfNoJob: (value) => `Input if-no-job ${quoteValue(value)} is not one of warn, ignore or fail.`,
-    notABoolean: (name, value) => `Input ${name} ${quoteValue(value)} is not a boolean: use true or false.`,
-    notAWaitTimeout: (value, max) => `Input wait-timeout ${quoteValue(value)} is not a whole number of seconds from 1 to ${max}.`,
-    noRegion: () => 'No AWS region: set the aws-region input, or AWS_REGION (aws-actions/configure-aws-credentials sets it).',
-    notARegion: (source, value) => `${source === 'aws-region' ? 'Input aws-region' : source} ${quoteValue(value)} is not an AWS region name such as us-east-1.`,
-    notAnEndpoint: (name, value) => `${name} ${JSON.stringify(value)} is not an http(s) URL: set it to an endpoint such as https://amplify.us-east-1.amazonaws.com, or unset it.`
-};
-function subjectOf(operation, s) {
-    if (operation === 'ListApps')
-        return `the apps in ${s.region}`;
-    if (operation === 'ListBranches')
-        return `the branches of app ${inertLine(s.appId ?? '')}`;
-    const branch = `branch ${logQuote(s.branchName ?? '')}`;
-    return s.jobId ? `job ${s.jobId} on ${branch}` : branch;
-}
-/** `said` is the service's message, already made inert and redacted. */
-const failureMessages = {
-    denied: (operation, s, name, said, resource) => `Amplify ${operation} for ${subjectOf(operation, s)} was denied (${name}: ${said}). Allow amplify:${operation} on ${resource} in the policy of the role this step uses.`,
-    expired: (operation, s, name, said) => `The AWS credentials expired before Amplify ${operation} for ${subjectOf(operation, s)} (${name}: ${said}). For a long wait, give configure-aws-credentials a role-duration-seconds longer than wait-timeout.`,
-    refusedCredentials: (operation, s, name, said) => `Amplify ${operation} refused the AWS credentials (${name}: ${said}). Check that aws-actions/configure-aws-credentials ran before this step, for the account and region ${s.region} of the app.`,
-    noCredentials: (said) => `No AWS credentials were found (${said}). Add aws-actions/configure-aws-credentials (with OIDC: permissions id-token: write) before this step.`,
-    appNotFound: (s) => `App ${inertLine(s.appId ?? '')} was not found in ${s.region}: check app-id and aws-region.`,
-    branchNotFound: (s) => `Branch ${logQuote(s.branchName ?? '')} was not found in app ${inertLine(s.appId ?? '')}: check branch-name (a pull request's preview branch is named pr-<number>).`,
-    jobNotFound: (s) => `Job ${s.jobId} was not found on branch ${logQuote(s.branchName ?? '')} of app ${inertLine(s.appId ?? '')}: check job-id.`,
-    appOrBranchNotFound: (s) => `App ${inertLine(s.appId ?? '')} or its branch ${logQuote(s.branchName ?? '')} was not found in ${s.region}: check app-id, branch-name and aws-region.`,
-    notFound: (what, operation, said) => `${what} (Amplify ${operation}: ${said})`,
-    throttled: (operation, s, name, attempts) => `Amplify kept throttling ${operation} for ${subjectOf(operation, s)}${attempts} (${name}). Wait and re-run the job, or run fewer Amplify calls at once (AWS_MAX_ATTEMPTS raises the retries).`,
-    badRequest: (operation, s, said) => `Amplify refused ${operation} for ${subjectOf(operation, s)} (BadRequestException: ${said}).`,
-    timedOut: (operation, s, attempts) => `Amplify did not answer ${operation} for ${subjectOf(operation, s)} in time${attempts}. Check the runner's network or proxy (HTTPS_PROXY, NO_PROXY) and re-run.`,
-    serverFault: (operation, s, name, said, attempts) => `Amplify failed ${operation} for ${subjectOf(operation, s)}${attempts} (${name}: ${said}). This is on Amplify's side: re-run the job later.`,
-    unreachable: (operation, code, said, attempts) => `Could not reach Amplify for ${operation}${attempts} (${code}: ${said}). Check the runner's network or proxy (HTTPS_PROXY, NO_PROXY) and AWS_ENDPOINT_URL_AMPLIFY if set.`,
-    other: (operation, s, name, said) => `Amplify ${operation} for ${subjectOf(operation, s)} failed (${name}: ${said}).`,
-    afterAttempts: (attempts) => attempts && attempts > 1 ? ` after ${attempts} attempts` : ''
-};
-// ---- the step's failure --------------------------------------------------------------------------------
-function whereOf(failure) {
-    const parts = [
-        failure.appId ? `app ${inertLine(failure.appId)}` : '',
-        failure.branchName !== undefined ? `branch ${logQuote(failure.branchName)}` : '',
-        failure.jobId ? `job ${failure.jobId}` : ''
-    ].filter(Boolean);
-    return parts.length > 0 ? `${parts.join(', ')}, ${failure.operation}` : failure.operation;
-}
-/** One failure, with where it happened when the run covers several branches. */
-function failureLine(failure, several) {
-    return several ? `[${whereOf(failure)}] ${failure.message}` : failure.message;
-}
-/** Several requests failed: one error naming each app, branch and operation, after the rest was done. */
-function severalFailed(failures, several) {
-    const stops = failures.filter(f => f.operation === 'StopJob');
-    if (!several && stops.length === failures.length) {
-        return `${stops.length} jobs could not be stopped: ${stops.map(f => `job ${f.jobId}: ${f.message}`).join(' ')}`;
-    }
-    return `${failures.length} Amplify requests failed (everything else was acted on and reported): ${failures
-        .map(f => failureLine(f, true))
-        .join(' ')}`;
-}
-function noJobFailure(note) {
-    return `${note} Failing because if-no-job is fail.`;
-}
-function unexpectedError(error) {
-    return `Unexpected error: ${inertLine(error instanceof Error ? error.message : String(error))}. This is a bug in amplify-stop-job: please report it with this log (re-run with debug logging for the stack trace).`;
-}
-// ---- log lines -----------------------------------------------------------------------------------------
-/** Amplify deletes a pull request's preview branch (pr-<number>) when the pull request closes. */
-const PREVIEW_BRANCH = /^pr-[0-9]+$/;
-/** Why nothing was acted on: the if-no-job note (a warning, an info line, or the failure's start). */
-function nothingFoundNote(nothing) {
-    switch (nothing.kind) {
-        case 'no-app':
-            return `No Amplify app in this region is connected to the repository ${inertLine(nothing.repository)}: nothing to stop. Check aws-region, or list the app ids.`;
-        case 'several-branches':
-            return `No job is in progress on any of the ${nothing.branches} branch${nothing.branches === 1 ? '' : 'es'} read in ${nothing.apps} app${nothing.apps === 1 ? '' : 's'}.`;
-        case 'one-branch': {
-            const { plan } = nothing;
-            const { branchName, appId } = plan.target;
-            if (plan.missingBranch !== undefined) {
-                const preview = PREVIEW_BRANCH.test(branchName)
-                    ? ' (Amplify deletes a preview branch when its pull request closes)'
-                    : '';
-                return `${plan.missingBranch} Nothing to stop${preview}.`;
-            }
-            const scope = nothing.commitId ? ` building commit ${nothing.commitId}` : '';
-            const listed = plan.listed ?? 0;
-            return `No job${scope} is in progress on branch ${logQuote(branchName)} of app ${inertLine(appId)} (${listed} job${listed === 1 ? '' : 's'} listed).`;
-        }
-    }
-}
-/** For one of several branches where nothing was found: an info line. */
-function nothingOnBranch(target, missing) {
-    const app = inertLine(target.appId);
-    return missing !== undefined
-        ? `App ${app} has no branch ${logQuote(target.branchName)}: nothing to stop there.`
-        : `No job is in progress on branch ${logQuote(target.branchName)} of app ${app}.`;
-}
-/** Where a run acts, for its first log line. */
-function runStart(scope) {
-    const apps = Array.isArray(scope.apps)
-        ? `${scope.apps.length === 1 ? 'app' : 'apps'} ${scope.apps.join(', ')}`
-        : `every app of ${inertLine(scope.apps.repository)}`;
-    const branches = scope.branches === 'all'
-        ? 'every branch'
-        : `${scope.branches.length === 1 ? 'branch' : 'branches'} ${scope.branches.map(logQuote).join(', ')}`;
-    const origin = {
-        input: '',
-        'pull-request': ' (the pull request head branch)',
-        ref: ' (from GITHUB_REF)',
-        'job-arn': ' (from the job ARN)'
-    }[scope.branchOrigin];
-    return `Amplify ${apps} in ${scope.region}, ${branches}${origin}${scope.proxy ? `, through the proxy ${scope.proxy}` : ''}`;
-}
-/** "on branch "main"", and "of app d1…" when the run covers several apps. */
-function whereJob(job, namesApp) {
-    return `on branch ${logQuote(job.branchName)}${namesApp ? ` of app ${inertLine(job.appId)}` : ''}`;
-}
-/** "RUNNING → CANCELLING" when the status changed and the earlier one is known, else the status alone. */
-function statusChange(outcome) {
-    const { previousStatus } = outcome;
-    const { status } = outcome.job;
-    return previousStatus && previousStatus !== status ? `${previousStatus} → ${status}` : status;
-}
-function describeCommit(job) {
-    const sha = job.commitId ? ` ${inertLine(job.commitId).slice(0, 7)}` : '';
-    const message = job.commitMessage ? ` ${logQuote(firstLine(job.commitMessage))}` : '';
-    return sha || message ? `, commit${sha}${message}` : '';
-}
-/** One log line for a job; it starts with the action's own words, so no untrusted text begins a line. */
-function describeOutcome(outcome, namesApp = false) {
-    // The job id and status come from the service too: inert like the rest.
-    const id = inertLine(outcome.job.jobId);
-    const status = inertLine(outcome.job.status);
-    const where = whereJob(outcome.job, namesApp);
-    const commit = describeCommit(outcome.job);
-    switch (outcome.result) {
-        case 'stopped':
-            return `Stopped job ${id} ${where} (${inertLine(statusChange(outcome))})${commit}`;
-        case 'already-ended':
-            return `Job ${id} ${where} had already ended (${status}); nothing to stop${commit}`;
-        case 'already-stopping':
-            return `Job ${id} ${where} is already stopping (${status}); not stopped again${commit}`;
-        case 'would-stop':
-            return `Would stop job ${id} ${where} (${status}); dry run, no StopJob sent${commit}`;
-        case 'kept':
-            return `Kept job ${id} ${where} running (${status}): it is the newest${commit}`;
-        case 'failed':
-            return `Could not stop job ${id} ${where} (${status}): ${inertLine(outcome.error ?? '')}${commit}`;
-    }
-}
-function unknownStatus(job, namesApp) {
-    return `Job ${inertLine(job.jobId)} ${whereJob(job, namesApp)} has the status ${logQuote(job.status)}, which this version of the action does not know: left alone.`;
-}
-function onlyNewestInProgress(job, namesApp) {
-    return `Only job ${inertLine(job.jobId)} ${whereJob(job, namesApp)}, the newest, is in progress: no superseded build to stop.`;
-}
-/** During a wait: a waited job's status changed. */
-function statusChanged(job, was, namesApp) {
-    return `Job ${inertLine(job.jobId)} ${whereJob(job, namesApp)} is now ${inertLine(job.status)} (was ${inertLine(was)})`;
-}
-/** During a wait: which jobs are still waited for, and how long of the limit has passed. */
-function stillWaiting(jobs, waitedMs, timeoutSeconds, namesApp) {
-    const list = jobs.map(job => `job ${inertLine(job.jobId)} ${whereJob(job, namesApp)} (${inertLine(job.status)})`);
-    return `Still waiting after ${Math.round(waitedMs / 1000)} s of ${timeoutSeconds} s (wait-timeout) for ${jobs.length === 1 ? '' : `${jobs.length} jobs: `}${list.join(', ')}`;
-}
-function waitTimedOut(unfinished, timeoutSeconds) {
-    const list = unfinished.map(o => `job ${inertLine(o.job.jobId)} (${inertLine(o.job.status)})`).join(', ');
-    return `Waited ${timeoutSeconds} s (wait-timeout), but ${unfinished.length === 1 ? 'this job has' : 'these jobs have'} not ended: ${list}. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the job in the Amplify console.`;
-}
-function noSummaryFile() {
-    return 'GITHUB_STEP_SUMMARY is not set: no step summary written.';
-}
-// ---- the step summary (plain words; report.ts escapes and lays them out) --------------------------------
-const summaryWords = {
-    title: (dryRun, stopped) => dryRun
-        ? 'Amplify jobs that would be stopped'
-        : `Amplify: ${stopped} job${stopped === 1 ? '' : 's'} stopped`,
-    dryRun: ' (dry run: no StopJob sent)',
-    noJob: 'No job in progress.',
-    waited: (ms) => `Waited ${(ms / 1000).toFixed(1)} s for the jobs to end.`,
-    failedHeading: 'Failed requests',
-    /** The parts arrive as HTML already escaped by report.ts. */
-    oneBranch: (app, region, branch) => `App ${app} in ${region}, branch ${branch}`,
-    severalTargets: (apps, branches, region) => `${apps} app${apps === 1 ? '' : 's'}, ${branches} branch${branches === 1 ? '' : 'es'} read in ${region}`,
-    columns: ['Job', 'Result', 'Status', 'Commit', 'Message'],
-    targetColumns: ['App', 'Branch']
-};
-
-;// CONCATENATED MODULE: ./src/plan.ts
-/**
- * The planner: every decision the action makes, as plain functions of the settings and what Amplify said.
- * Which apps and branches to read and in what order, which jobs to stop, keep or leave, what a missing
- * branch or a failed request means, and whether the step fails. No I/O here, so every rule is testable with
- * plain values; main.ts only carries what these return to Amplify and to the report.
- */
-
-
-
-/** The apps of this repository, ordered by name, then app id (code-unit order, not the locale's). */
-function appsOfRepository(apps, repositoryUrl) {
-    const wanted = normalizeRepository(repositoryUrl);
-    return apps
-        .filter(app => normalizeRepository(app.repository) === wanted)
-        .sort((a, b) => compareCodeUnits(a.name, b.name) || compareCodeUnits(a.appId, b.appId));
-}
-/** Compared case-insensitively, without a trailing `/` or `.git`: Amplify stores what the user connected. */
-function normalizeRepository(url) {
-    return url
-        .trim()
-        .toLowerCase()
-        .replace(/\/+$/, '')
-        .replace(/\.git$/, '')
-        .replace(/\/+$/, '');
-}
-/** Every branch of an app (`branch-name: '*'`), by name in code-unit order. */
-function orderBranches(names) {
-    return [...names].sort(compareCodeUnits);
-}
-function compareCodeUnits(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-function planBranch(target, reading, selection, nowMs) {
-    const empty = { target, decided: [], toStop: [], unknownStatus: [] };
-    if ('error' in reading) {
-        const { error } = reading;
-        if (error instanceof errors/* AmplifyRequestError */.iN &&
-            (error.missing === 'branch' || error.missing === 'app-or-branch'))
-            return { ...empty, missingBranch: error.message };
-        return { ...empty, failure: failureOf(error, target, 'ListJobs') };
-    }
-    const candidates = (0,jobs/* newestFirst */.ll)(reading.jobs).filter(job => matchesCommit(job, selection.commitId) && startedLongEnoughAgo(job, selection.olderThanSeconds, nowMs));
-    const byClass = (statusClass) => candidates.filter(job => (0,jobs/* classifyStatus */.xo)(job.status) === statusClass);
-    const inProgress = byClass('in-progress');
-    const kept = selection.keepNewest ? inProgress[0] : undefined;
-    const selected = kept ? inProgress.slice(1) : inProgress;
-    const decided = [
-        ...byClass('stopping').map(job => decidedOutcome(job, (0,jobs/* resultFor */.T2)('stopping'))),
-        ...(kept ? [decidedOutcome(kept, 'kept')] : []),
-        ...(selection.dryRun ? selected.map(job => decidedOutcome(job, (0,jobs/* resultFor */.T2)('in-progress'))) : [])
-    ];
-    return {
-        target,
-        decided: (0,jobs/* newestOutcomesFirst */.kx)(decided),
-        toStop: selection.dryRun ? [] : selected,
-        unknownStatus: byClass('unknown'),
-        listed: reading.jobs.length
-    };
-}
-/** A dry run given a job id: what a stop of that job would come to, from its status. */
-function planJobById(job) {
-    return decidedOutcome(job, (0,jobs/* resultFor */.T2)((0,jobs/* classifyStatus */.xo)(job.status)));
-}
-function decidedOutcome(job, result) {
-    return { job, result, previousStatus: job.status };
-}
-function matchesCommit(job, commitPrefix) {
-    if (commitPrefix === undefined)
-        return true;
-    return (job.commitId ?? '').toLowerCase().startsWith(commitPrefix);
-}
-/** older-than: a job without a start time is left alone, since its age cannot be known. */
-function startedLongEnoughAgo(job, olderThanSeconds, nowMs) {
-    if (olderThanSeconds === undefined)
-        return true;
-    return job.startTime !== undefined && nowMs - job.startTime >= olderThanSeconds * 1000;
-}
-/** True when the branch has nothing that counts as found: a kept job alone is found. */
-function foundNothing(plan) {
-    return plan.decided.length === 0 && plan.toStop.length === 0;
-}
-/** A request that failed, as the failure the step will report. Anything but an ActionError is a bug: rethrown. */
-function failureOf(error, where, operation) {
-    if (!(error instanceof errors/* ActionError */.lZ))
-        throw error;
-    return {
-        ...where,
-        operation: error instanceof errors/* AmplifyRequestError */.iN ? error.operation : operation,
-        kind: error.kind,
-        message: error.message
-    };
-}
-/** Failed stops, as failures. */
-function stopFailures(outcomes) {
-    return outcomes
-        .filter(o => o.result === 'failed')
-        .map(o => ({
-        appId: o.job.appId,
-        branchName: o.job.branchName,
-        jobId: o.job.jobId,
-        operation: 'StopJob',
-        kind: 'stop-failed',
-        message: o.error ?? ''
-    }));
-}
-/** The if-no-job case: nothing in progress anywhere, and no failure that leaves it unknown. */
-function nothingFound(settings, acted) {
-    if (acted.outcomes.length > 0 || acted.failures.length > 0)
-        return undefined;
-    if (settings.apps.kind === 'repository' && acted.appsRead === 0)
-        return { kind: 'no-app', repository: settings.apps.url };
-    // A run over several branches has said what it found on each; the note sums them up.
-    if (acted.plans.length === 1 && !coversSeveral(settings))
-        return { kind: 'one-branch', plan: acted.plans[0], commitId: settings.commitId };
-    return { kind: 'several-branches', branches: acted.plans.length, apps: acted.appsRead };
-}
-/** wait: only when asked, not in a dry run, and only for jobs still on their way to a final state. */
-function shouldWait(settings, outcomes) {
-    return settings.wait && !settings.dryRun && outcomes.some(jobs/* needsWaiting */.l);
-}
-/**
- * The job the single-value outputs describe: the first entry of `jobs` that is not kept. For one branch
- * that is the newest job acted on.
- */
-function primaryOutcome(outcomes) {
-    return outcomes.find(o => o.result !== 'kept');
-}
-/** True when the run may read more than one branch: several apps or branches, or *. */
-function coversSeveral(settings) {
-    const { apps, branches } = settings;
-    return (apps.kind === 'repository' || apps.ids.length > 1 || branches.kind === 'all' || branches.names.length > 1);
-}
-/**
- * Every failure of the run, for the summary and the step's error: the requests that failed while reading
- * and stopping, then a wait that failed for good or timed out, so that none hides another.
- */
-function runFailures(settings, failures, waitEnd) {
-    const waiting = [];
-    if (waitEnd.error !== undefined)
-        waiting.push(failureOf(waitEnd.error, {}, 'GetJob'));
-    else if (waitEnd.unfinished.length > 0)
-        waiting.push({
-            operation: 'GetJob',
-            kind: 'wait-timeout',
-            message: waitTimedOut(waitEnd.unfinished, settings.waitTimeoutSeconds)
-        });
-    return [...failures, ...waiting];
-}
-/**
- * How the step ends: failures first (one error naming each, and where it happened when the run covers
- * several branches), then if-no-job: fail. Undefined: success.
- */
-function stepFailure(settings, failures, noJobNote) {
-    const several = coversSeveral(settings);
-    if (failures.length === 1)
-        return new errors/* ActionError */.lZ(failures[0].kind, failureLine(failures[0], several));
-    if (failures.length > 1)
-        return new errors/* ActionError */.lZ('several-failed', severalFailed(failures, several));
-    if (noJobNote !== undefined && settings.ifNoJob === 'fail')
-        return new errors/* ActionError */.lZ('no-job', noJobFailure(noJobNote));
-    return undefined;
-}
-
+// EXTERNAL MODULE: ./src/plan.ts
+var src_plan = __nccwpck_require__(2464);
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -29510,268 +29079,481 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/settings.ts
-
-
-
-
-
-const MAX_WAIT_TIMEOUT_SECONDS = 21600; // a job's six-hour limit
-const DEFAULT_WAIT_TIMEOUT_SECONDS = 300;
-const MAX_OLDER_THAN_SECONDS = 30 * 86400;
-const EVERY = '*';
-const APP_ID = /^d[a-z0-9]{1,19}$/; // Amplify's pattern d[a-z0-9]+: a bare d is no app id
-const JOB_ID = /^[0-9]{1,255}$/;
-// The branch is what stands between /branches/ and the last /jobs/: Amplify writes branch names unencoded.
-const JOB_ARN = /^arn:(aws|aws-cn|aws-us-gov):amplify:([^:]*):([^:]*):apps\/([^/]*)\/branches\/(.+)\/jobs\/([0-9]{1,255})$/;
-const COMMIT_ID = /^[0-9a-f]{7,64}$/i;
-const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
-const OLDER_THAN = /^(?:(\d{1,7})d)?(?:(\d{1,7})h)?(?:(\d{1,7})m)?(?:(\d{1,7})s)?$/;
-// Half of a surrogate pair alone (from a JSON event payload) is no character, and no URL can encode it.
-const LONE_SURROGATE = /\p{Cs}/u;
-const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
-const YAML_TRUE = ['true', 'True', 'TRUE'];
-const YAML_FALSE = ['false', 'False', 'FALSE'];
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./src/errors.ts
+var errors = __nccwpck_require__(3916);
+;// CONCATENATED MODULE: ./src/text.ts
 /**
- * Reads every input into Settings, or throws an InputError that names the input and its accepted form.
- * The event is loaded only when no branch name is given, since loading it costs start-up time.
+ * Every way the action makes text from others (branch names, commit messages, service messages, bad
+ * input) safe to show, and keeps what it shows within GitHub's bounds. Each function says what it
+ * guarantees; messages.ts and report.ts use nothing else.
  */
-async function parseSettings(readInput, env, loadEvent) {
-    const appInput = readAliased(readInput, 'app-id', 'appId');
-    const branchInput = readAliased(readInput, 'branch-name', 'branchName');
-    const jobInput = readAliased(readInput, 'job-id', 'jobId');
-    const commitInput = readInput('commit-id');
-    const olderThanInput = readInput('older-than');
-    const regionInput = readInput('aws-region');
-    // A job ARN names the app, branch and region itself; inputs that name them too must agree with it.
-    const arn = jobInput.startsWith('arn:') ? parseJobArn(jobInput) : undefined;
-    if (arn) {
-        if (appInput !== '')
-            agreeWithArn('app-id', appInput, parseApps(appInput, env), arn.appId);
-        if (branchInput !== '')
-            agreeWithArn('branch-name', branchInput, parseBranches(branchInput), arn.branchName);
-        if (regionInput !== '' && regionInput !== arn.region)
-            throw new errors/* InputError */.dz('aws-region', inputMessages.disagreesWithArn('aws-region', regionInput, arn.region));
+// C0 and C1 controls, DEL, and the Unicode line and paragraph separators: all could end or rewrite a line.
+// eslint-disable-next-line no-control-regex
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+const LINE_BREAKING_RUNS = new RegExp(`${LINE_BREAKING.source}+`, 'g');
+/** Part of one log line: no control character survives, so the text can never start a line of its own. */
+function inertLine(text) {
+    return text.replace(LINE_BREAKING_RUNS, ' ');
+}
+/** Quoted for a log line; JSON escapes keep quotes and backslashes unambiguous. */
+function logQuote(text) {
+    return JSON.stringify(inertLine(text));
+}
+/** Quoted and shortened to `max` characters, for lists that name many targets in one line. */
+function shortQuote(text, max = 60) {
+    return logQuote(shortened(text, max));
+}
+/** At most `max` characters (code units), ending in … when cut; never splits a surrogate pair. */
+function shortened(text, max) {
+    if (text.length <= max)
+        return text;
+    let end = max - 1;
+    if (/[\ud800-\udbff]/.test(text.charAt(end - 1)))
+        end--;
+    return `${text.slice(0, end)}…`;
+}
+// JSON.stringify escapes C0 controls only; these it leaves raw: DEL, C1 controls and the line separators.
+const UNESCAPED_BY_JSON = /[\u007f-\u009f\u2028\u2029]/g;
+const MAX_QUOTED = 80;
+/**
+ * A value the user gave, quoted for an error message: shortened, every control character escaped as
+ * `\uXXXX` rather than dropped, so the user sees exactly what was wrong with it.
+ */
+function quoteValue(value) {
+    return JSON.stringify(shortened(value, MAX_QUOTED + 1)).replace(UNESCAPED_BY_JSON, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+const MAX_SERVICE_MESSAGE = 300;
+/**
+ * What a service said, as one short inert line with no credentials in it: white space and control
+ * characters become one space, and an Authorization header, signature or session token the message echoes
+ * is replaced by [redacted] (AWS's IncompleteSignatureException quotes the request's whole Authorization
+ * header). Redacted before it is shortened, so a cut can never leave part of a secret.
+ */
+function redactedServiceMessage(text) {
+    const redacted = text
+        .replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ') // eslint-disable-line no-control-regex
+        .replace(/\b(Authorization\s*[=:]\s*)AWS4-HMAC-SHA256\b(?:[ ,]+(?:Credential|SignedHeaders|Signature)=[^\s,]*)*/gi, '$1[redacted]')
+        .replace(/\b(Signature|X-Amz-Signature|X-Amz-Security-Token)(\s*[=:]\s*)[^\s,;&]+/gi, '$1$2[redacted]')
+        .trim();
+    return shortened(redacted, MAX_SERVICE_MESSAGE);
+}
+/** True when the text has a character that could break a line: for validating names, not for showing them. */
+function hasLineBreaking(text) {
+    return LINE_BREAKING.test(text);
+}
+const MAX_FIRST_LINE = 100;
+/** The first line of a commit message, shortened, for one log line or one table cell. */
+function firstLine(text) {
+    return shortened(text.split(/\r\n|\r|\n/, 1)[0] ?? '', MAX_FIRST_LINE);
+}
+/** The most one line of the log may hold (a whole error: each of its lines). */
+const MAX_LINE = 1000;
+/** Every line of `text` at most MAX_LINE characters: the last guard before anything reaches the log. */
+function boundedLines(text) {
+    return text
+        .split('\n')
+        .map(line => shortened(line, MAX_LINE))
+        .join('\n');
+}
+const HTML_ESCAPES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;',
+    "'": '&#39;'
+};
+/**
+ * For the step summary: inert, HTML-escaped, and Markdown's punctuation written as character references,
+ * so the text can neither open a tag nor form a link, emphasis or table cell wherever it lands.
+ */
+function html(text) {
+    return inertLine(text).replace(/[&<>"'`|[\]()*_~\\!#]/g, c => HTML_ESCAPES[c] ?? `&#${c.charCodeAt(0)};`);
+}
+
+;// CONCATENATED MODULE: ./src/messages.ts
+
+
+/** A duration in the forms the inputs take: 90s, 5m, 1h30m, 2d. */
+function duration(seconds) {
+    const s = Math.max(0, Math.round(seconds));
+    const parts = [
+        [Math.floor(s / 86400), 'd'],
+        [Math.floor((s % 86400) / 3600), 'h'],
+        [Math.floor((s % 3600) / 60), 'm'],
+        [s % 60, 's']
+    ];
+    const text = parts
+        .filter(([n]) => n > 0)
+        .map(([n, unit]) => `${n}${unit}`)
+        .join('');
+    return text || '0s';
+}
+function plural(n, one, many = `${one}s`) {
+    return `${n} ${n === 1 ? one : many}`;
+}
+/** "a, b, c and 97 more": at most `shown` items of a list, and how many it leaves out. */
+function firstFew(items, shown = 3) {
+    const named = items.slice(0, shown);
+    const rest = items.length - named.length;
+    if (rest > 0)
+        return `${named.join(', ')} and ${rest} more`;
+    if (named.length <= 1)
+        return named.join('');
+    return `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
+}
+// ---- inputs --------------------------------------------------------------------------------------------
+const APP_ID_FORM = 'd followed by lower-case letters and digits, 20 characters at most (e.g. d1a2b3c4d5e6f7)';
+const JOB_ARN_FORM = 'arn:aws:amplify:<region>:<account>:apps/<app-id>/branches/<branch>/jobs/<id>';
+const DURATION_UNITS = 'lower-case units d, h, m, s in that order, each at most once, without spaces (90s, 5m, 2h, 1h30m)';
+const inputErrors = {
+    unknownInputs: (unknown) => {
+        const named = unknown.map(u => `${quoteValue(u.name)}${u.closest ? ` (did you mean ${u.closest}?)` : ''}`);
+        return `${unknown.length === 1 ? 'Input' : 'Inputs'} ${firstFew(named, 5)} ${unknown.length === 1 ? 'is not an input' : 'are not inputs'} of amplify-stop-job: the step stops here rather than run without ${unknown.length === 1 ? 'it' : 'them'}. Fix the name in the step's with:, or remove it (action.yml lists every input).`;
+    },
+    appIdRequired: () => `Input app-id is required: set it to your Amplify app id (${APP_ID_FORM}), several separated by commas, spaces or newlines, or * for every app of this repository.`,
+    notAnAppId: (value) => `Input app-id ${quoteValue(value)} is not an Amplify app id: it must be ${APP_ID_FORM}.`,
+    everyAppMixed: () => 'Input app-id is not one list: it mixes * (every app of this repository) with app ids; give either * or a list of app ids.',
+    noRepository: () => 'Input app-id is * (every app of this repository), but GITHUB_REPOSITORY is not set: run this in GitHub Actions, or list the app ids.',
+    everyBranchMixed: () => 'Input branch-name is not one list: it mixes * (every branch) with branch names; give either * or a list of names.',
+    notAJobId: (value) => `Input job-id ${quoteValue(value)} is not a job id: it must be digits only (e.g. 42) or a job ARN (${JOB_ARN_FORM}), or empty to stop the branch's in-progress jobs.`,
+    notAJobArn: (value) => `Input job-id ${quoteValue(value)} is not a job ARN: it must be ${JOB_ARN_FORM}, as the job-arn output or StartJob gives it.`,
+    regionNotInPartition: (value, region, partition) => `Input job-id ${quoteValue(value)} is not a job ARN: its region ${quoteValue(region)} is not in the ${partition} partition (aws-cn has the cn- regions, aws-us-gov the us-gov- regions, aws the others).`,
+    disagreesWithArn: (input, given, fromArn) => `Input ${input} ${quoteValue(given)} disagrees with the job ARN in job-id, which names ${quoteValue(fromArn)}: remove ${input} or make it match.`,
+    jobIdWithSeveral: () => 'Input job-id names one job, so it cannot be combined with several apps or branches (or *): give one app-id and one branch-name, or remove job-id.',
+    onlyForDiscovery: (input) => `Input ${input} selects among discovered jobs, so it cannot be combined with job-id: remove one of them.`,
+    notACommit: (value) => `Input commit-id ${quoteValue(value)} is not a commit: give a full SHA or a prefix of at least 7 hex characters.`,
+    notAnOlderThan: (value) => `Input older-than ${quoteValue(value)} is not a duration: use plain seconds (5400), or ${DURATION_UNITS}, from 1 s to 30 d.`,
+    notAWaitTimeout: (value) => `Input wait-timeout ${quoteValue(value)} is not a duration: use plain seconds (300), or ${DURATION_UNITS}, from 1 s to 6 h.`,
+    notAFindTimeout: (value) => `Input find-timeout ${quoteValue(value)} is not a duration: use 0 (look once), plain seconds (60), or ${DURATION_UNITS}, at most 1 h.`,
+    notStatuses: (value) => `Input statuses ${quoteValue(value)} is not a list of in-progress statuses: use any of ${jobs/* IN_PROGRESS_STATUSES */.h$.join(', ')}, separated by commas, spaces or newlines.`,
+    notJobTypes: (value) => `Input job-types ${quoteValue(value)} is not a list of job types: use any of ${jobs/* JOB_TYPES */.MA.join(', ')}, separated by commas, spaces or newlines.`,
+    noBranchInPullRequest: (eventName) => `Input branch-name is empty and the ${eventName} event payload has no pull_request.head.ref: set branch-name.`,
+    branchFromTag: (tag) => `Input branch-name is empty and this run is for the tag ${quoteValue(tag)}, which is not a branch: set branch-name to the Amplify branch.`,
+    noBranchInEvent: (ref) => `Input branch-name is empty and the event names no branch (GITHUB_REF ${quoteValue(ref)}): set branch-name to the Amplify branch.`,
+    notABranchName: (value) => `Input branch-name ${quoteValue(value)} is not a branch name: it must be 1 to 255 characters with no control characters.`,
+    branchIsRef: (value) => `Input branch-name ${quoteValue(value)} is not a branch name but a Git ref: pass \${{ github.ref_name }} or \${{ github.head_ref }}, not github.ref.`,
+    previewWithoutNumber: () => 'Input branch-name "pr-" is not a preview branch: it has no number, since the preview expression pr-${{ github.event.pull_request.number }} is empty outside a pull_request event. Run this step on pull_request events only, or set branch-name.',
+    aliasesDiffer: (name, alias, value, aliased) => `Inputs ${name} and ${alias} name the same thing but differ (${quoteValue(value)} and ${quoteValue(aliased)}): set only one of them.`,
+    notIfNoJob: (value) => `Input if-no-job ${quoteValue(value)} is not one of warn, ignore or fail.`,
+    notABoolean: (name, value) => `Input ${name} ${quoteValue(value)} is not a boolean: use true or false.`,
+    noRegion: () => 'No AWS region: set the aws-region input, or AWS_REGION (aws-actions/configure-aws-credentials sets it).',
+    notARegion: (source, value) => `${source === 'aws-region' ? 'Input aws-region' : source} ${quoteValue(value)} is not an AWS region name such as us-east-1.`,
+    notAnEndpoint: (name, value) => `${name} ${quoteValue(value)} is not an http(s) URL: set it to an endpoint such as https://amplify.us-east-1.amazonaws.com, or unset it.`
+};
+function subjectOf(operation, s) {
+    if (operation === 'ListApps')
+        return `the apps in ${s.region}`;
+    if (operation === 'ListBranches')
+        return `the branches of app ${inertLine(s.appId ?? '')}`;
+    const branch = `branch ${logQuote(s.branchName ?? '')}`;
+    return s.jobId ? `job ${s.jobId} on ${branch}` : branch;
+}
+function failed(what, reason, advice) {
+    return { message: advice ? `${what} ${advice}` : what, reason, advice };
+}
+const NETWORK_ADVICE = "Check the runner's network or proxy (HTTPS_PROXY, NO_PROXY) and re-run.";
+/** `said` is the service's message, already made inert, redacted and shortened. */
+const requestFailures = {
+    /** `resource` is the ARN IAM refused; `scope` what to allow for every target of the group (branch `*`). */
+    denied: (op, s, name, said, resource, scope) => ({
+        message: `Amplify ${op} for ${subjectOf(op, s)} was denied (${name}: ${said}). Allow amplify:${op} on ${resource} in the policy of the role this step uses.`,
+        reason: `denied (${name})`,
+        advice: `Allow amplify:${op} on ${scope} in the policy of the role this step uses.`
+    }),
+    expired: (op, s, name, said) => failed(`The AWS credentials expired before Amplify ${op} for ${subjectOf(op, s)} (${name}: ${said}).`, `credentials expired (${name})`, 'For a long wait, give configure-aws-credentials a role-duration-seconds longer than wait-timeout.'),
+    refusedCredentials: (op, s, name, said) => failed(`Amplify ${op} refused the AWS credentials (${name}: ${said}).`, `credentials refused (${name})`, `Check that aws-actions/configure-aws-credentials ran before this step, for the account and region ${s.region} of the app.`),
+    noCredentials: (said) => failed(`No AWS credentials were found (${said}).`, 'no AWS credentials', 'Add aws-actions/configure-aws-credentials (with OIDC: permissions id-token: write) before this step.'),
+    appNotFound: (op, s, said) => failed(`App ${inertLine(s.appId ?? '')} was not found in ${s.region} (Amplify ${op}: ${said}).`, 'app not found', 'Check app-id and aws-region.'),
+    branchNotFound: (op, s, said) => failed(`Branch ${logQuote(s.branchName ?? '')} was not found in app ${inertLine(s.appId ?? '')} (Amplify ${op}: ${said}).`, 'branch not found', "Check branch-name (a pull request's preview branch is named pr-<number>)."),
+    jobNotFound: (op, s, said) => failed(`Job ${s.jobId} was not found on branch ${logQuote(s.branchName ?? '')} of app ${inertLine(s.appId ?? '')} (Amplify ${op}: ${said}).`, 'job not found', 'Check job-id.'),
+    appOrBranchNotFound: (op, s, said) => failed(`App ${inertLine(s.appId ?? '')} or its branch ${logQuote(s.branchName ?? '')} was not found in ${s.region} (Amplify ${op}: ${said}).`, 'app or branch not found', 'Check app-id, branch-name and aws-region.'),
+    throttled: (op, s, name, attempts) => failed(`Amplify kept throttling ${op} for ${subjectOf(op, s)}${afterAttempts(attempts)} (${name}).`, `throttled (${name})`, 'Wait and re-run the job, or run fewer Amplify calls at once (AWS_MAX_ATTEMPTS raises the retries).'),
+    badRequest: (op, s, said) => failed(`Amplify refused ${op} for ${subjectOf(op, s)} (BadRequestException: ${said}).`, 'refused (BadRequestException)', ''),
+    timedOut: (op, s, attempts) => failed(`Amplify did not answer ${op} for ${subjectOf(op, s)} in time${afterAttempts(attempts)}.`, 'no answer in time', NETWORK_ADVICE),
+    serverFault: (op, s, name, said, attempts) => failed(`Amplify failed ${op} for ${subjectOf(op, s)}${afterAttempts(attempts)} (${name}: ${said}).`, `failed on Amplify's side (${name})`, "This is on Amplify's side: re-run the job later."),
+    unreachable: (op, code, said, attempts) => failed(`Could not reach Amplify for ${op}${afterAttempts(attempts)} (${code}: ${said}).`, `unreachable (${code})`, "Check the runner's network or proxy (HTTPS_PROXY, NO_PROXY) and AWS_ENDPOINT_URL_AMPLIFY if set."),
+    other: (op, s, name, said) => failed(`Amplify ${op} for ${subjectOf(op, s)} failed (${name}: ${said}).`, `failed (${name})`, '')
+};
+function afterAttempts(attempts) {
+    return attempts && attempts > 1 ? ` after ${attempts} attempts` : '';
+}
+// ---- how a run ends ----------------------------------------------------------------------------------------
+/** The most a step's error may hold: GitHub shows it whole in the annotation. */
+const MAX_STEP_ERROR = 3990;
+const GROUPS_SHOWN = 8;
+const ADVICE_SHOWN = 4;
+function whereOf(failure) {
+    const parts = [
+        failure.appId ? `app ${inertLine(failure.appId)}` : '',
+        failure.branchName !== undefined ? `branch ${shortQuote(failure.branchName)}` : '',
+        failure.jobId ? `job ${failure.jobId}` : ''
+    ].filter(Boolean);
+    return parts.length > 0 ? `${parts.join(', ')}, ${failure.operation}` : failure.operation;
+}
+/** One failure, with where it happened when the run covers several branches. */
+function failureLine(failure, several) {
+    return several && failure.kind !== 'wait-timeout'
+        ? `[${whereOf(failure)}] ${failure.message}`
+        : failure.message;
+}
+function targetOf(failure) {
+    if (failure.jobId)
+        return `job ${failure.jobId} on ${shortQuote(failure.branchName ?? '')}`;
+    return failure.branchName !== undefined ? shortQuote(failure.branchName) : '';
+}
+/** One line for a group of failures: where, what, how many, and the first few targets. */
+function failureGroupLine(group) {
+    const [first] = group.failures;
+    if (first.kind === 'wait-timeout')
+        return first.message;
+    const where = group.appId ? `App ${inertLine(group.appId)}, ${group.operation}` : group.operation;
+    const targets = group.failures.map(targetOf).filter(Boolean);
+    if (targets.length === 0)
+        return `${where}: ${group.reason}.`;
+    const noun = first.jobId ? 'job' : 'branch';
+    const count = plural(targets.length, noun, `${noun}${noun === 'branch' ? 'es' : 's'}`);
+    return `${where}: ${group.reason} for ${count} (${firstFew(targets)}).`;
+}
+/** Several requests failed: one line, then a line per group, then each piece of advice once. */
+function severalFailed(total, groups, advice) {
+    const lines = [`${total} Amplify requests failed (everything else was acted on and reported):`];
+    lines.push(...groups.slice(0, GROUPS_SHOWN).map(failureGroupLine));
+    if (groups.length > GROUPS_SHOWN)
+        lines.push(`And ${plural(groups.length - GROUPS_SHOWN, 'more group')} of failures; the step summary lists them.`);
+    lines.push(...advice.slice(0, ADVICE_SHOWN).map(toFix));
+    return shortened(lines.join('\n'), MAX_STEP_ERROR);
+}
+function toFix(advice) {
+    return `To fix: ${advice}`;
+}
+function noJobFailure(note) {
+    return `${note} Failing because if-no-job is fail.`;
+}
+function unexpectedError(error) {
+    return `Unexpected error: ${shortened(inertLine(error instanceof Error ? error.message : String(error)), 500)}. This is a bug in amplify-stop-job: please report it with this log (re-run with debug logging for the stack trace).`;
+}
+/** The jobs that did not end in time, grouped by app, then branch, naming the first few of each. */
+function waitTimedOut(unfinished, timeoutSeconds) {
+    const jobs = unfinished.map(o => o.job);
+    const byApp = groupBy(jobs, job => job.appId);
+    const lead = `Waited ${duration(timeoutSeconds)} (wait-timeout), but ${jobs.length === 1 ? 'this job has' : `${jobs.length} jobs have`} not ended`;
+    const apps = [...byApp].map(([appId, appJobs]) => {
+        const byBranch = [...groupBy(appJobs, job => job.branchName)].map(([branch, branchJobs]) => `${shortQuote(branch)}: ${firstFew(branchJobs.map(j => `job ${inertLine(j.jobId)} ${inertLine(j.status)}`), 2)}`);
+        const branches = byBranch.length === 1 ? 'branch' : `${byBranch.length} branches`;
+        return `app ${inertLine(appId)}, ${branches} ${firstFew(byBranch)}`;
+    });
+    return `${lead}: ${firstFew(apps, 3)}. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the jobs in the Amplify console.`;
+}
+function groupBy(items, key) {
+    const groups = new Map();
+    for (const item of items) {
+        const k = key(item);
+        const group = groups.get(k);
+        if (group)
+            group.push(item);
+        else
+            groups.set(k, [item]);
     }
-    const apps = arn ? { kind: 'ids', ids: [arn.appId] } : parseApps(appInput, env);
-    if (arn === undefined && jobInput !== '' && !JOB_ID.test(jobInput))
-        throw new errors/* InputError */.dz('job-id', inputMessages.notAJobId(jobInput));
-    if (commitInput !== '' && !COMMIT_ID.test(commitInput))
-        throw new errors/* InputError */.dz('commit-id', inputMessages.notACommit(commitInput));
-    const olderThanSeconds = olderThanInput === '' ? undefined : parseOlderThan(olderThanInput);
-    const ifNoJob = parseIfNoJob(readInput('if-no-job'));
-    const wait = parseBoolean(readInput, 'wait');
-    const waitTimeoutSeconds = parseWaitTimeout(readInput('wait-timeout'));
-    const keepNewest = parseBoolean(readInput, 'keep-newest');
-    const dryRun = parseBoolean(readInput, 'dry-run');
-    const region = arn ? arn.region : parseRegion(regionInput, env);
-    const jobId = arn ? arn.jobId : jobInput === '' ? undefined : jobInput;
-    if (jobId !== undefined) {
-        if (keepNewest)
-            throw new errors/* InputError */.dz('keep-newest', inputMessages.onlyForDiscovery('keep-newest'));
-        if (commitInput !== '')
-            throw new errors/* InputError */.dz('commit-id', inputMessages.onlyForDiscovery('commit-id'));
-        if (olderThanSeconds !== undefined)
-            throw new errors/* InputError */.dz('older-than', inputMessages.onlyForDiscovery('older-than'));
-    }
-    let branches = arn
-        ? { kind: 'names', names: [arn.branchName] }
-        : branchInput !== ''
-            ? parseBranches(branchInput)
-            : { kind: 'names', names: [] }; // from the event, loaded only once every input has passed
-    if (jobId !== undefined && coversSeveral({ apps, branches }))
-        throw new errors/* InputError */.dz('job-id', inputMessages.jobIdWithSeveral());
-    let branchSource = arn ? 'job-arn' : 'input';
-    if (branches.kind === 'names' && branches.names.length === 0) {
-        const fromEvent = branchFromEvent(await loadEvent());
-        validateBranchName(fromEvent.branchName);
-        branches = { kind: 'names', names: [fromEvent.branchName] };
-        branchSource = fromEvent.branchSource;
-    }
-    return {
-        apps,
-        branches,
-        branchSource,
-        jobId,
-        ifNoJob,
-        region,
-        wait,
-        waitTimeoutSeconds,
-        keepNewest,
-        commitId: commitInput === '' ? undefined : commitInput.toLowerCase(),
-        olderThanSeconds,
-        dryRun
-    };
+    return groups;
 }
-/** The one app and branch of a run that covers one (always so with a job id). */
-function onlyBranch(settings) {
-    return {
-        appId: settings.apps.kind === 'ids' ? settings.apps.ids[0] : '',
-        branchName: settings.branches.kind === 'names' ? settings.branches.names[0] : ''
-    };
-}
-/** app-id: one id, several (commas, spaces or newlines between them), or * for this repository's apps. */
-function parseApps(raw, env) {
-    const ids = unique(raw.split(/[\s,]+/).filter(id => id !== ''));
-    if (ids.length === 0)
-        throw new errors/* InputError */.dz('app-id', inputMessages.appIdRequired());
-    if (ids.includes(EVERY)) {
-        if (ids.length > 1)
-            throw new errors/* InputError */.dz('app-id', inputMessages.everyAppMixed());
-        if (!env.GITHUB_REPOSITORY)
-            throw new errors/* InputError */.dz('app-id', inputMessages.noRepository());
-        const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-        return { kind: 'repository', url: `${server}/${env.GITHUB_REPOSITORY}` };
-    }
-    for (const id of ids)
-        if (!APP_ID.test(id))
-            throw new errors/* InputError */.dz('app-id', inputMessages.notAnAppId(id));
-    return { kind: 'ids', ids };
-}
-/** branch-name: one name, several (commas or newlines between them; spaces around a name trimmed), or *. */
-function parseBranches(raw) {
-    const names = unique(raw
-        .split(/[,\n]/)
-        .map(name => name.replace(/^[ \t\r]+|[ \t\r]+$/g, ''))
-        .filter(name => name !== ''));
-    if (names.length === 0)
-        throw new errors/* InputError */.dz('branch-name', inputMessages.notABranchName(raw));
-    if (names.includes(EVERY)) {
-        if (names.length > 1)
-            throw new errors/* InputError */.dz('branch-name', inputMessages.everyBranchMixed());
-        return { kind: 'all' };
-    }
-    for (const name of names) {
-        validateBranchName(name);
-        // Mistakes with a known cause, caught before they become a confusing "branch not found".
-        if (name.startsWith('refs/'))
-            throw new errors/* InputError */.dz('branch-name', inputMessages.branchIsRef(name));
-        if (name === 'pr-')
-            throw new errors/* InputError */.dz('branch-name', inputMessages.previewWithoutNumber());
-    }
-    return { kind: 'names', names };
-}
-function unique(values) {
-    return [...new Set(values)];
-}
-function parseJobArn(raw) {
-    const match = JOB_ARN.exec(raw);
-    if (!match || !REGION.test(match[2]) || !/^[0-9]{12}$/.test(match[3]) || !APP_ID.test(match[4]))
-        throw new errors/* InputError */.dz('job-id', inputMessages.notAJobArn(raw));
-    const [, , region, , appId, branchName, paddedId] = match;
-    if (branchName.length > 255 || hasLineBreaking(branchName) || LONE_SURROGATE.test(branchName))
-        throw new errors/* InputError */.dz('job-id', inputMessages.notAJobArn(raw));
-    return { region, appId, branchName, jobId: paddedId.replace(/^0+(?=.)/, '') };
-}
-/** An app-id or branch-name given beside a job ARN must name exactly what the ARN names. */
-function agreeWithArn(input, raw, given, fromArn) {
-    const names = given.kind === 'ids' ? given.ids : given.kind === 'names' ? given.names : [];
-    if (names.length !== 1 || names[0] !== fromArn)
-        throw new errors/* InputError */.dz(input, inputMessages.disagreesWithArn(input, raw, fromArn));
-}
-/** older-than: plain seconds, or d/h/m/s units in that order, each at most once; 1 s to 30 d. */
-function parseOlderThan(raw) {
-    let seconds = NaN;
-    if (/^[0-9]{1,9}$/.test(raw))
-        seconds = Number(raw);
-    else {
-        const units = OLDER_THAN.exec(raw);
-        if (units)
-            seconds = [86400, 3600, 60, 1].reduce((sum, scale, i) => sum + Number(units[i + 1] ?? 0) * scale, 0);
-    }
-    if (seconds >= 1 && seconds <= MAX_OLDER_THAN_SECONDS)
-        return seconds;
-    throw new errors/* InputError */.dz('older-than', inputMessages.notAnOlderThan(raw));
-}
-/** The branch a workflow run is about: the pull request's head branch, or the branch GITHUB_REF names. */
-function branchFromEvent(event) {
-    if (PULL_REQUEST_EVENTS.has(event.eventName)) {
-        if (event.pullRequestHeadRef)
-            return { branchName: event.pullRequestHeadRef, branchSource: 'pull-request' };
-        throw new errors/* InputError */.dz('branch-name', inputMessages.noBranchInPullRequest(event.eventName));
-    }
-    if (event.ref.startsWith('refs/heads/')) {
-        return { branchName: event.ref.slice('refs/heads/'.length), branchSource: 'ref' };
-    }
-    if (event.ref.startsWith('refs/tags/')) {
-        throw new errors/* InputError */.dz('branch-name', inputMessages.branchFromTag(event.ref.slice('refs/tags/'.length)));
-    }
-    throw new errors/* InputError */.dz('branch-name', inputMessages.noBranchInEvent(event.ref));
-}
-function validateBranchName(branchName) {
-    if (branchName.length < 1 ||
-        branchName.length > 255 ||
-        hasLineBreaking(branchName) ||
-        LONE_SURROGATE.test(branchName)) {
-        throw new errors/* InputError */.dz('branch-name', inputMessages.notABranchName(branchName));
+/** Amplify deletes a pull request's preview branch (pr-<number>) when the pull request closes. */
+const PREVIEW_BRANCH = /^pr-[0-9]+$/;
+/** An input that narrowed discovery, with its value: "older-than (2h)". */
+function filterWithValue(input, selection) {
+    switch (input) {
+        case 'commit-id':
+            return `commit-id (${inertLine(selection.commitId ?? '')})`;
+        case 'statuses':
+            return `statuses (${(selection.statuses ?? []).join(', ')})`;
+        case 'job-types':
+            return `job-types (${(selection.jobTypes ?? []).join(', ')})`;
+        case 'older-than':
+            return `older-than (${duration(selection.olderThanSeconds ?? 0)})`;
     }
 }
-/** Reads an input that may also be spelled the StopJob API's way; both with different values is an error. */
-function readAliased(readInput, name, alias) {
-    const value = readInput(name);
-    const aliased = readInput(alias);
-    if (value !== '' && aliased !== '' && value !== aliased) {
-        throw new errors/* InputError */.dz(name, inputMessages.aliasesDiffer(name, alias, value, aliased));
+const FILTER_ORDER = ['commit-id', 'statuses', 'job-types', 'older-than'];
+/** How many in-progress jobs there were, and which inputs left them alone; undefined when there were none. */
+function leftAloneClause(leftAlone, selection) {
+    const counts = FILTER_ORDER.filter(input => (leftAlone[input] ?? 0) > 0).map(input => [input, leftAlone[input] ?? 0]);
+    const total = counts.reduce((sum, [, n]) => sum + n, 0);
+    if (total === 0)
+        return undefined;
+    const inProgress = `${total === 1 ? '1 job is' : `${total} jobs are`} in progress`;
+    if (counts.length === 1)
+        return `${inProgress}, but ${filterWithValue(counts[0][0], selection)} left ${total === 1 ? 'it' : 'them'} alone`;
+    const each = counts.map(([input, n]) => `${filterWithValue(input, selection)} left ${n} alone`);
+    return `${inProgress}, but ${firstFew(each, 4)}`;
+}
+function lookedFor(findTimeoutSeconds) {
+    return findTimeoutSeconds > 0 ? ` Looked for ${duration(findTimeoutSeconds)} (find-timeout).` : '';
+}
+/** Why nothing was acted on: the if-no-job note (a warning, an info line, or the failure's start). */
+function nothingFoundNote(nothing) {
+    switch (nothing.kind) {
+        case 'no-app':
+            return `No Amplify app in this region is connected to the repository ${inertLine(nothing.repository)}: nothing to stop. Check aws-region, or list the app ids.`;
+        case 'several-branches': {
+            const read = `${plural(nothing.branches, 'branch', 'branches')} read in ${plural(nothing.apps, 'app')}`;
+            const filtered = leftAloneClause(nothing.leftAlone, nothing.selection);
+            const text = filtered
+                ? `No job was stopped on any of the ${read}: ${filtered}.`
+                : `No job is in progress on any of the ${read}.`;
+            return text + lookedFor(nothing.findTimeoutSeconds);
+        }
+        case 'one-branch': {
+            const { plan, selection } = nothing;
+            const { branchName, appId } = plan.target;
+            if (plan.missingBranch !== undefined) {
+                const preview = PREVIEW_BRANCH.test(branchName)
+                    ? ' (Amplify deletes a preview branch when its pull request closes)'
+                    : '';
+                return `${plan.missingBranch} Nothing to stop${preview}.${lookedFor(nothing.findTimeoutSeconds)}`;
+            }
+            const where = `on branch ${logQuote(branchName)} of app ${inertLine(appId)}`;
+            const filtered = leftAloneClause(plan.leftAlone, selection);
+            if (filtered)
+                return `No job was stopped ${where}: ${filtered}.${lookedFor(nothing.findTimeoutSeconds)}`;
+            const scope = selection.commitId ? ` building commit ${inertLine(selection.commitId)}` : '';
+            const listed = plan.listed ?? 0;
+            return `No job${scope} is in progress ${where} (${plural(listed, 'job')} listed).${lookedFor(nothing.findTimeoutSeconds)}`;
+        }
     }
-    return value !== '' ? value : aliased;
 }
-function parseIfNoJob(raw) {
-    const value = raw === '' ? 'warn' : raw.toLowerCase();
-    if (value === 'warn' || value === 'ignore' || value === 'fail')
-        return value;
-    throw new errors/* InputError */.dz('if-no-job', inputMessages.notIfNoJob(raw));
+// ---- log lines -----------------------------------------------------------------------------------------
+/** Where a run acts, for its first log line. */
+function runStart(scope) {
+    const apps = Array.isArray(scope.apps)
+        ? `${scope.apps.length === 1 ? 'app' : 'apps'} ${firstFew(scope.apps, 10)}`
+        : `every app of ${inertLine(scope.apps.repository)}`;
+    const branches = scope.branches === 'all'
+        ? 'every branch'
+        : `${scope.branches.length === 1 ? 'branch' : 'branches'} ${firstFew(scope.branches.map(b => shortQuote(b, 255)), 5)}`;
+    const origin = {
+        input: '',
+        'pull-request': ' (the pull request head branch)',
+        ref: ' (from GITHUB_REF)',
+        'job-arn': ' (from the job ARN)'
+    }[scope.branchOrigin];
+    return `Amplify ${apps} in ${scope.region}, ${branches}${origin}${scope.proxy ? `, through the proxy ${scope.proxy}` : ''}`;
 }
-/** The same accepted forms as @actions/core's getBooleanInput (YAML 1.2 core schema); empty means false, the default. */
-function parseBoolean(readInput, name) {
-    const raw = readInput(name);
-    if (raw === '')
-        return false;
-    if (YAML_TRUE.includes(raw))
-        return true;
-    if (YAML_FALSE.includes(raw))
-        return false;
-    throw new errors/* InputError */.dz(name, inputMessages.notABoolean(name, raw));
+/** "on branch "main"", and "of app d1…" when the run covers several apps. */
+function whereJob(job, namesApp) {
+    return `on branch ${logQuote(job.branchName)}${namesApp ? ` of app ${inertLine(job.appId)}` : ''}`;
 }
-function parseWaitTimeout(raw) {
-    if (raw === '')
-        return DEFAULT_WAIT_TIMEOUT_SECONDS;
-    const seconds = /^[0-9]{1,6}$/.test(raw) ? Number(raw) : NaN;
-    if (seconds >= 1 && seconds <= MAX_WAIT_TIMEOUT_SECONDS)
-        return seconds;
-    throw new errors/* InputError */.dz('wait-timeout', inputMessages.notAWaitTimeout(raw, MAX_WAIT_TIMEOUT_SECONDS));
+/** "RUNNING → CANCELLING" when the status changed and the earlier one is known, else the status alone. */
+function statusChange(outcome) {
+    const { previousStatus } = outcome;
+    const { status } = outcome.job;
+    return previousStatus && previousStatus !== status ? `${previousStatus} → ${status}` : status;
 }
-function parseRegion(raw, env) {
-    const [name, value] = raw !== ''
-        ? ['aws-region', raw]
-        : env.AWS_REGION
-            ? ['AWS_REGION', env.AWS_REGION]
-            : ['AWS_DEFAULT_REGION', env.AWS_DEFAULT_REGION ?? ''];
-    if (value === '')
-        throw new errors/* InputError */.dz('aws-region', inputMessages.noRegion());
-    if (!REGION.test(value))
-        throw new errors/* InputError */.dz('aws-region', inputMessages.notARegion(name, value));
-    return value;
+function describeCommit(job) {
+    const sha = job.commitId ? ` ${inertLine(job.commitId).slice(0, 7)}` : '';
+    const message = job.commitMessage ? ` ${logQuote(firstLine(job.commitMessage))}` : '';
+    return sha || message ? `, commit${sha}${message}` : '';
 }
-/** Reads the step's inputs (the only getInput calls) and, only if needed, the workflow event. */
-async function readSettings(env = process.env) {
-    return parseSettings(name => getInput(name), env, loadWorkflowEvent);
+/** One log line for a job; it starts with the action's own words, so no untrusted text begins a line. */
+function describeOutcome(outcome, namesApp = false) {
+    // The job id and status come from the service too: inert like the rest.
+    const id = inertLine(outcome.job.jobId);
+    const status = inertLine(outcome.job.status);
+    const where = whereJob(outcome.job, namesApp);
+    const commit = describeCommit(outcome.job);
+    switch (outcome.result) {
+        case 'stopped':
+            return `Stopped job ${id} ${where} (${inertLine(statusChange(outcome))})${commit}`;
+        case 'already-ended':
+            return `Job ${id} ${where} had already ended (${status}); nothing to stop${commit}`;
+        case 'already-stopping':
+            return `Job ${id} ${where} is already stopping (${status}); not stopped again${commit}`;
+        case 'would-stop':
+            return `Would stop job ${id} ${where} (${status}); dry run, no StopJob sent${commit}`;
+        case 'kept':
+            return outcome.newerLeftAlone
+                ? `Kept job ${id} ${where} running (${status}): it is the newest of those selected (a newer job in progress was left alone by the filters)${commit}`
+                : `Kept job ${id} ${where} running (${status}): it is the newest${commit}`;
+        case 'failed':
+            return `Could not stop job ${id} ${where} (${status}): ${inertLine(outcome.error ?? '')}${commit}`;
+    }
 }
-/** @actions/github parses the event payload and brings Octokit with it, so it is loaded only here. */
-async function loadWorkflowEvent() {
-    const { context } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(630)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
-    const head = context.payload.pull_request?.head;
-    const ref = typeof head === 'object' && head !== null ? head.ref : undefined;
-    return {
-        eventName: context.eventName ?? '',
-        ref: context.ref ?? '',
-        pullRequestHeadRef: typeof ref === 'string' ? ref : undefined
-    };
+function unknownStatus(job, namesApp) {
+    return `Job ${inertLine(job.jobId)} ${whereJob(job, namesApp)} has the status ${logQuote(job.status)}, which this version of the action does not know: left alone.`;
 }
+function onlyNewestInProgress(job, namesApp) {
+    return `Only job ${inertLine(job.jobId)} ${whereJob(job, namesApp)}, the newest, is in progress: no superseded build to stop.`;
+}
+/** For one of several branches where nothing was acted on: an info line. */
+function nothingOnBranch(target, missing, leftAlone, selection) {
+    const app = inertLine(target.appId);
+    if (missing !== undefined)
+        return `App ${app} has no branch ${logQuote(target.branchName)}: nothing to stop there.`;
+    const filtered = leftAloneClause(leftAlone, selection);
+    return filtered
+        ? `Nothing to stop on branch ${logQuote(target.branchName)} of app ${app}: ${filtered}.`
+        : `No job is in progress on branch ${logQuote(target.branchName)} of app ${app}.`;
+}
+/** find-timeout: nothing matched yet on a branch, which is read again until something does. */
+function lookingAgain(target, findTimeoutSeconds, everyMs) {
+    return `No job to stop on branch ${logQuote(target.branchName)} of app ${inertLine(target.appId)} yet: reading it again every ${duration(everyMs / 1000)} for up to ${duration(findTimeoutSeconds)} (find-timeout).`;
+}
+/** A job CANCELLING for longer than older-than: only a person can end it. */
+function stuckCancelling(job, ageSeconds) {
+    return `Job ${inertLine(job.jobId)} on branch ${logQuote(job.branchName)} of app ${inertLine(job.appId)} is stuck CANCELLING: it started ${duration(ageSeconds)} ago, and Amplify cannot stop a job that is already stopping. Ask AWS Support to end it.`;
+}
+function moreStuck(more, total) {
+    return `More jobs stuck CANCELLING: ${more} besides those above (stuck-count ${total}); the jobs output and jobs-file list every one.`;
+}
+/** During a wait: a waited job's status changed. */
+function statusChanged(job, was, namesApp) {
+    return `Job ${inertLine(job.jobId)} ${whereJob(job, namesApp)} is now ${inertLine(job.status)} (was ${inertLine(was)})`;
+}
+/** During a wait: how many jobs are still waited for, by status, and how long of the limit has passed. */
+function stillWaiting(jobs, waitedMs, timeoutSeconds, namesApp) {
+    const lead = `Still waiting after ${duration(waitedMs / 1000)} of ${duration(timeoutSeconds)} (wait-timeout) for`;
+    if (jobs.length === 1) {
+        const [job] = jobs;
+        return `${lead} job ${inertLine(job.jobId)} ${whereJob(job, namesApp)} (${inertLine(job.status)})`;
+    }
+    const branches = new Set(jobs.map(job => `${job.appId}\u0000${job.branchName}`)).size;
+    const byStatus = [...groupBy(jobs, job => job.status)].map(([status, of]) => `${of.length} ${inertLine(status)}`);
+    return `${lead} ${jobs.length} jobs on ${plural(branches, 'branch', 'branches')}: ${firstFew(byStatus, 6)}`;
+}
+function jobsOutputCut(kept, total, jobsFile) {
+    return `The jobs output holds the first ${kept} of ${total} entries, to stay under GitHub's limit of 1 MB of outputs per job${jobsFile ? `; jobs-file has every entry: ${inertLine(jobsFile)}` : ''}.`;
+}
+function noSummaryFile() {
+    return 'GITHUB_STEP_SUMMARY is not set: no step summary written.';
+}
+function noJobsFile(reason) {
+    return `The jobs-file could not be written (${inertLine(reason)}): the jobs output alone lists the jobs.`;
+}
+// ---- the step summary (plain words; report.ts escapes and lays them out) --------------------------------
+const summaryWords = {
+    title: (dryRun, stopped) => dryRun ? 'Amplify jobs that would be stopped' : `Amplify: ${plural(stopped, 'job')} stopped`,
+    dryRun: ' (dry run: no StopJob sent)',
+    noJob: 'No job in progress.',
+    waited: (ms) => `Waited ${(ms / 1000).toFixed(1)} s for the jobs to end.`,
+    failedHeading: 'Failed requests',
+    stuckHeading: (n) => `${plural(n, 'job')} stuck CANCELLING: ask AWS Support to end them.`,
+    /** The parts arrive as HTML already escaped by report.ts. */
+    oneBranch: (app, region, branch) => `App ${app} in ${region}, branch ${branch}`,
+    severalTargets: (apps, branches, region) => `${plural(apps, 'app')}, ${plural(branches, 'branch', 'branches')} read in ${region}`,
+    rowsLeftOut: (shown, total) => `${total - shown} of ${total} rows are left out (failures and stops come first), to keep this summary under GitHub's limit of 1 MiB. Every job is in the file the jobs-file output names (upload it with actions/upload-artifact to keep it) and in the jobs output.`,
+    columns: ['Job', 'Result', 'Status', 'Commit', 'Message'],
+    targetColumns: ['App', 'Branch']
+};
 
 ;// CONCATENATED MODULE: ./src/report.ts
 /**
- * Everything the action shows: step outputs, log lines and the step summary. The words come from
- * messages.ts; this module decides only where they go (info, notice, warning, table).
+ * Everything the action shows: log lines as the run goes, then the conclusion: step outputs, the jobs-file,
+ * the step summary and the step's one error. The words come from messages.ts; this module decides only
+ * where they go (info, notice, warning, output, table) and keeps each within GitHub's limits: a log line at
+ * most 1,000 characters, the `jobs` output under 500,000, the summary under 1,000,000 bytes.
  */
 
 
@@ -29779,14 +29561,31 @@ async function loadWorkflowEvent() {
 
 
 
-/** Log lines name the app too when the run covers more than one. */
-function namesApp(settings) {
-    return settings.apps.kind === 'repository' || settings.apps.ids.length > 1;
-}
+
+/** GitHub limits a job's outputs to 1 MB, sized as UTF-16: the `jobs` output stays well under half of it. */
+const MAX_JOBS_OUTPUT = 500_000;
+/** GitHub drops a step summary over 1 MiB whole: this one stays under 1,000,000 bytes. */
+const MAX_SUMMARY_BYTES = 1_000_000;
+/** A run with more stuck jobs warns about these, then counts the rest in one line. */
+const STUCK_WARNINGS = 10;
+/** The summary's list of failures names at most this many groups. */
+const FAILURE_GROUPS_IN_SUMMARY = 50;
+const report_info = (text) => info(boundedLines(text));
+const report_notice = (text) => notice(boundedLines(text));
+const report_warning = (text) => warning(boundedLines(text));
 function logStart(settings, proxy) {
-    info(runStart({
-        apps: settings.apps.kind === 'ids' ? settings.apps.ids : { repository: settings.apps.url },
-        branches: settings.branches.kind === 'names' ? settings.branches.names : 'all',
+    const { target } = settings;
+    report_info(runStart({
+        apps: target.kind === 'job'
+            ? [target.branch.appId]
+            : target.apps.kind === 'ids'
+                ? target.apps.ids
+                : { repository: target.apps.url },
+        branches: target.kind === 'job'
+            ? [target.branch.branchName]
+            : target.branches.kind === 'names'
+                ? target.branches.names
+                : 'all',
         region: settings.region,
         branchOrigin: settings.branchSource,
         proxy
@@ -29794,45 +29593,63 @@ function logStart(settings, proxy) {
 }
 /** What reading one branch showed, before its outcomes: unknown statuses, a lone kept job, nothing there. */
 function logBranchPlan(plan, settings) {
-    const apps = namesApp(settings);
+    const { several, severalApps } = settings.target;
     for (const job of plan.unknownStatus)
-        warning(unknownStatus(job, apps));
+        report_warning(unknownStatus(job, severalApps));
     const kept = plan.decided.find(o => o.result === 'kept');
-    if (kept && plan.decided.length === 1 && plan.toStop.length === 0)
-        info(onlyNewestInProgress(kept.job, apps));
-    if (coversSeveral(settings) && !plan.failure && foundNothing(plan))
-        info(nothingOnBranch(plan.target, plan.missingBranch));
+    if (kept && plan.decided.length === 1 && plan.toStop.length === 0 && !kept.newerLeftAlone)
+        report_info(onlyNewestInProgress(kept.job, severalApps));
+    if (several && !plan.failure && plan.decided.length === 0 && plan.toStop.length === 0)
+        report_info(nothingOnBranch(plan.target, plan.missingBranch, plan.leftAlone, settings.selection));
+}
+/** find-timeout: nothing matched yet on this branch, which is read again. */
+function logLookingAgain(branch, settings, everyMs) {
+    report_info(lookingAgain(branch, settings.findTimeoutSeconds, everyMs));
 }
 /** One line per job, as it happens; a job that had already ended is a notice. */
 function logOutcomes(outcomes, settings) {
     for (const outcome of outcomes) {
-        const line = describeOutcome(outcome, namesApp(settings));
+        const line = describeOutcome(outcome, settings.target.severalApps);
         if (outcome.result === 'already-ended')
-            notice(line);
+            report_notice(line);
         else
-            info(line);
+            report_info(line);
     }
-}
-/** if-no-job: warn is a warning, ignore an info line; fail says it in the step's error instead. */
-function logNothingFound(note, settings) {
-    if (note === undefined)
-        return;
-    if (settings.ifNoJob === 'warn')
-        warning(note);
-    else if (settings.ifNoJob === 'ignore')
-        info(note);
 }
 /** The wait's progress as log lines. */
 function waitProgress(settings) {
-    const apps = namesApp(settings);
+    const { severalApps } = settings.target;
     return {
-        statusChanged: (job, was) => info(statusChanged(job, was, apps)),
-        stillWaiting: (jobs, waitedMs) => info(stillWaiting(jobs, waitedMs, settings.waitTimeoutSeconds, apps))
+        statusChanged: (job, was) => report_info(statusChanged(job, was, severalApps)),
+        stillWaiting: (jobs, waitedMs) => report_info(stillWaiting(jobs, waitedMs, settings.waitTimeoutSeconds, severalApps))
     };
 }
-/** The `jobs` output: one object per job acted on, and the kept ones, in the order the outcomes come. */
-function jobsOutput(outcomes) {
-    return JSON.stringify(outcomes.map(o => ({
+/**
+ * The end of the run: the if-no-job note and stuck jobs in the log, the outputs and jobs-file, the summary,
+ * and last the step's one error, so it is the final line a reader sees.
+ */
+async function report(settings, conclusion) {
+    if (conclusion.note !== undefined && conclusion.error === undefined) {
+        if (settings.ifNoJob === 'warn')
+            report_warning(conclusion.note);
+        else if (settings.ifNoJob === 'ignore')
+            report_info(conclusion.note);
+    }
+    warnStuck(conclusion.stuck);
+    setOutputs(conclusion);
+    await writeSummary(settings, conclusion);
+    if (conclusion.error)
+        failStep(conclusion.error);
+}
+function warnStuck(stuck) {
+    const now = Date.now();
+    for (const job of stuck.slice(0, STUCK_WARNINGS))
+        report_warning(stuckCancelling(job, (now - (job.startTime ?? now)) / 1000));
+    if (stuck.length > STUCK_WARNINGS)
+        report_warning(moreStuck(stuck.length - STUCK_WARNINGS, stuck.length));
+}
+function jobsEntry(o) {
+    return {
         appId: o.job.appId,
         branchName: o.job.branchName,
         jobId: o.job.jobId,
@@ -29842,71 +29659,159 @@ function jobsOutput(outcomes) {
         ...(o.job.commitId !== undefined ? { commitId: o.job.commitId } : {}),
         result: o.result,
         ...(o.error !== undefined ? { error: o.error } : {})
-    })));
+    };
+}
+/** The first entries whose JSON array stays under `max` characters, as valid JSON, and how many it holds. */
+function boundedJson(entries, max = MAX_JOBS_OUTPUT) {
+    const parts = [];
+    let length = 2; // the brackets
+    for (const entry of entries) {
+        const part = JSON.stringify(entry);
+        const added = part.length + (parts.length > 0 ? 1 : 0);
+        if (length + added >= max)
+            break;
+        parts.push(part);
+        length += added;
+    }
+    return { json: `[${parts.join(',')}]`, kept: parts.length };
+}
+/**
+ * The job the single-value outputs describe: the first entry of `jobs` that is not kept. For one branch
+ * that is the newest job acted on.
+ */
+function primaryOutcome(outcomes) {
+    return outcomes.find(o => o.result !== 'kept');
 }
 function stoppedCount(outcomes) {
     return outcomes.filter(o => o.result === 'stopped').length;
 }
-function setOutputs(outcomes) {
+function setOutputs(conclusion) {
+    const { outcomes } = conclusion;
     const primary = primaryOutcome(outcomes);
+    const entries = outcomes.map(jobsEntry);
+    const jobsFile = writeJobsFile(entries);
+    const { json, kept } = boundedJson(entries);
+    if (kept < entries.length)
+        report_warning(jobsOutputCut(kept, entries.length, jobsFile));
     setOutput('job-id', primary?.job.jobId ?? '');
     setOutput('job-arn', primary?.job.jobArn ?? '');
     setOutput('status', primary?.job.status ?? '');
-    setOutput('jobs', jobsOutput(outcomes));
+    setOutput('jobs', json);
     setOutput('stopped-count', String(stoppedCount(outcomes)));
+    setOutput('stuck-count', String(conclusion.stuck.length));
+    setOutput('jobs-file', jobsFile ?? '');
 }
-async function writeSummary(report) {
+/** Every entry, never cut, in a file of its own under RUNNER_TEMP (one directory per step, so steps never clash). */
+function writeJobsFile(entries) {
+    try {
+        const dir = (0,external_node_fs_.mkdtempSync)((0,external_node_path_.join)(process.env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'amplify-stop-job-'));
+        const file = (0,external_node_path_.join)(dir, 'jobs.json');
+        (0,external_node_fs_.writeFileSync)(file, JSON.stringify(entries));
+        return file;
+    }
+    catch (error) {
+        report_warning(noJobsFile(error instanceof Error ? error.message : String(error)));
+        return undefined;
+    }
+}
+/** Rows that matter most come first when the table must be cut: failures, then stops, then the rest. */
+function rowRank(outcome) {
+    return outcome.result === 'failed' ? 0 : outcome.result === 'stopped' ? 1 : 2;
+}
+async function writeSummary(settings, conclusion) {
     // core.summary writes to the file process.env names, so that is the variable to check.
     if (!process.env.GITHUB_STEP_SUMMARY) {
         core_debug(noSummaryFile());
         return;
     }
-    const { settings, outcomes, plans } = report;
-    const several = coversSeveral(settings);
-    const dryRun = settings.dryRun ? summaryWords.dryRun : '';
-    summary.addHeading(summaryWords.title(settings.dryRun, stoppedCount(outcomes)), 3);
-    if (several) {
-        summary.addRaw(`<p>${html(summaryWords.severalTargets(report.appsRead, plans.length, settings.region))}${dryRun}</p>`, true);
+    await summary.addRaw(summaryHtml(settings, conclusion)).write();
+}
+/** The whole summary as HTML, under MAX_SUMMARY_BYTES: every text in it passes through html(). */
+function summaryHtml(settings, conclusion) {
+    const { outcomes } = conclusion;
+    const { target } = settings;
+    const words = summaryWords;
+    const dryRun = settings.dryRun ? words.dryRun : '';
+    const head = [`<h3>${html(words.title(settings.dryRun, stoppedCount(outcomes)))}</h3>`];
+    if (target.several) {
+        const scope = words.severalTargets(conclusion.appsRead, conclusion.branchesRead, settings.region);
+        head.push(`<p>${html(scope)}${html(dryRun)}</p>`);
     }
     else {
-        const target = plans[0]?.target ?? outcomes[0]?.job ?? onlyBranch(settings);
-        const app = `<code>${html(target.appId)}</code>`;
-        const branch = `<a href="${consoleUrl(settings.region, target)}"><code>${html(target.branchName)}</code></a>`;
-        summary.addRaw(`<p>${summaryWords.oneBranch(app, `<code>${html(settings.region)}</code>`, branch)}${dryRun}</p>`, true);
+        const branch = target.kind === 'job' ? target.branch : (outcomes[0]?.job ?? onlyBranch(target));
+        const app = `<code>${html(branch.appId)}</code>`;
+        const link = `<a href="${consoleUrl(settings.region, branch)}"><code>${html(branch.branchName)}</code></a>`;
+        head.push(`<p>${words.oneBranch(app, `<code>${html(settings.region)}</code>`, link)}${html(dryRun)}</p>`);
     }
-    if (outcomes.length === 0) {
-        summary.addRaw(`<p>${html(report.note ?? summaryWords.noJob)}</p>`, true);
+    const tail = [];
+    if (conclusion.waitedMs !== undefined)
+        tail.push(`<p>${html(words.waited(conclusion.waitedMs))}</p>`);
+    if (conclusion.stuck.length > 0)
+        tail.push(`<p>${html(words.stuckHeading(conclusion.stuck.length))}</p>`);
+    tail.push(...failureList(settings, conclusion));
+    if (outcomes.length === 0)
+        return [...head, `<p>${html(conclusion.note ?? words.noJob)}</p>`, ...tail].join('\n');
+    const headers = [...(target.several ? words.targetColumns : []), ...words.columns];
+    const tableHead = `<table><tr>${headers.map(h => `<th>${html(h)}</th>`).join('')}</tr>`;
+    const rows = outcomes.map(o => tableRow(settings, o));
+    const fixed = byteLength([...head, tableHead, '</table>', ...tail].join('\n')) + 4 * (head.length + tail.length);
+    if (fixed + rows.reduce((sum, row) => sum + byteLength(row) + 1, 0) < MAX_SUMMARY_BYTES)
+        return [...head, tableHead, ...rows, '</table>', ...tail].join('\n');
+    // Too many rows: the ones that matter most first, as many as fit, and a line saying what was left out.
+    const ranked = outcomes.map((o, i) => ({ o, i })).sort((a, b) => rowRank(a.o) - rowRank(b.o) || a.i - b.i);
+    const leftOutLine = (shown) => `<p>${html(words.rowsLeftOut(shown, rows.length))}</p>`;
+    let budget = MAX_SUMMARY_BYTES - fixed - byteLength(leftOutLine(0)) - 16;
+    const shown = [];
+    for (const { i } of ranked) {
+        budget -= byteLength(rows[i]) + 1;
+        if (budget < 0)
+            break;
+        shown.push(rows[i]);
     }
-    else {
-        const headers = [...(several ? summaryWords.targetColumns : []), ...summaryWords.columns];
-        summary.addTable([
-            headers.map(data => ({ data, header: true })),
-            ...outcomes.map(o => {
-                const deployments = consoleUrl(settings.region, o.job);
-                return [
-                    ...(several
-                        ? [
-                            `<code>${html(o.job.appId)}</code>`,
-                            `<a href="${deployments}"><code>${html(o.job.branchName)}</code></a>`
-                        ]
-                        : []),
-                    `<a href="${deployments}">${html(o.job.jobId)}</a>`,
-                    html(o.result),
-                    html(statusChange(o)),
-                    o.job.commitId ? `<code>${html(o.job.commitId.slice(0, 7))}</code>` : '',
-                    html(firstLine(o.job.commitMessage ?? ''))
-                ];
-            })
-        ]);
-    }
-    if (report.waitedMs !== undefined)
-        summary.addRaw(`<p>${html(summaryWords.waited(report.waitedMs))}</p>`, true);
-    if (report.failures.length > 0) {
-        summary
-            .addRaw(`<p><strong>${html(summaryWords.failedHeading)}</strong></p>`, true)
-            .addList(report.failures.map(f => html(failureLine(f, several))));
-    }
-    await summary.write();
+    return [...head, tableHead, ...shown, '</table>', leftOutLine(shown.length), ...tail].join('\n');
+}
+function tableRow(settings, o) {
+    const deployments = consoleUrl(settings.region, o.job);
+    const cells = [
+        ...(settings.target.several
+            ? [
+                `<code>${html(o.job.appId)}</code>`,
+                `<a href="${deployments}"><code>${html(o.job.branchName)}</code></a>`
+            ]
+            : []),
+        `<a href="${deployments}">${html(o.job.jobId)}</a>`,
+        html(o.result),
+        html(statusChange(o)),
+        o.job.commitId ? `<code>${html(o.job.commitId.slice(0, 7))}</code>` : '',
+        html(firstLine(o.job.commitMessage ?? ''))
+    ];
+    return `<tr>${cells.map(cell => `<td>${cell}</td>`).join('')}</tr>`;
+}
+/** The failures, as the step's error groups them: one line each, at most FAILURE_GROUPS_IN_SUMMARY. */
+function failureList(settings, conclusion) {
+    const { failures } = conclusion;
+    if (failures.length === 0)
+        return [];
+    const lines = failures.length === 1
+        ? [failureLine(failures[0], settings.target.several)]
+        : [...conclusion.failureGroups.map(failureGroupLine), ...conclusion.advice.map(toFix)];
+    return [
+        `<p><strong>${html(summaryWords.failedHeading)}</strong></p>`,
+        `<ul>${lines
+            .slice(0, FAILURE_GROUPS_IN_SUMMARY)
+            .map(line => `<li>${html(line)}</li>`)
+            .join('')}</ul>`
+    ];
+}
+/** The one app and branch of a discovery that covers one. */
+function onlyBranch(target) {
+    return {
+        appId: target.apps.kind === 'ids' ? target.apps.ids[0] : '',
+        branchName: target.branches.kind === 'names' ? target.branches.names[0] : ''
+    };
+}
+function byteLength(text) {
+    return Buffer.byteLength(text, 'utf8');
 }
 /** The branch's deployments in the Amplify console (the console has no stable link to a single job). */
 function consoleUrl(region, branch) {
@@ -29914,18 +29819,22 @@ function consoleUrl(region, branch) {
 }
 /** The step's one error: an ActionError's message, or the words for a bug. */
 function failStep(error) {
-    setFailed(error instanceof errors/* ActionError */.lZ ? error.message : unexpectedError(error));
+    setFailed(boundedLines(error instanceof errors/* ActionError */.lZ ? error.message : unexpectedError(error)));
     if (!(error instanceof errors/* ActionError */.lZ) && error instanceof Error && error.stack)
         core_debug(error.stack);
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-amplify/dist-cjs/index.js
 var dist_cjs = __nccwpck_require__(2747);
+// EXTERNAL MODULE: ./node_modules/@smithy/core/dist-cjs/submodules/retry/index.js
+var retry = __nccwpck_require__(3609);
 ;// CONCATENATED MODULE: ./src/amplify.ts
 /**
- * The one door to Amplify: builds the client (region, timeouts, retries, proxy, a bound on requests in
- * flight) and turns the SDK's errors into ActionErrors that say what to do. No other module imports the SDK.
+ * The one door to Amplify: builds the client (region, timeouts, retries that pace the run to what the account
+ * allows, proxy, a bound on requests in flight with stops ahead of reads) and turns the SDK's errors into
+ * AmplifyRequestErrors that say what to do. No other module imports the SDK.
  */
+
 
 
 
@@ -29937,10 +29846,15 @@ const DEFAULT_MAX_ATTEMPTS = 5;
 const PAGE_SIZE = 50; // the largest page every list operation takes
 /** A sweep of hundreds of branches must not make its own throttling storm: at most this many requests at once. */
 const MAX_IN_FLIGHT = 8;
+/** Requests that act, or confirm an act, go ahead of reads waiting for a slot: a branch's stop never queues behind other branches' lists. */
+const AHEAD_OF_READS = new Set(['StopJobCommand', 'GetJobCommand']);
 function createAmplify(region, options) {
+    // The SDK resolves max attempts (AWS_MAX_ATTEMPTS, else ours); each request's budget asks it when it starts.
+    const maxAttempts = () => client.config.maxAttempts();
     const client = new dist_cjs/* AmplifyClient */.SEA({
         region,
         maxAttempts: options.env.AWS_MAX_ATTEMPTS ? undefined : DEFAULT_MAX_ATTEMPTS,
+        retryStrategy: new PacedRetryStrategy(maxAttempts),
         requestHandler: {
             connectionTimeout: CONNECTION_TIMEOUT_MS,
             requestTimeout: REQUEST_TIMEOUT_MS,
@@ -29952,10 +29866,19 @@ function createAmplify(region, options) {
     // Not the agent's maxSockets: the handler starts requestTimeout when a request is created, so a request
     // queued behind busy sockets in a large sweep would time out before it was ever sent.
     const slots = new Slots(MAX_IN_FLIGHT);
-    client.middlewareStack.add(next => async (args) => slots.run(() => next(args)), {
-        step: 'initialize',
-        name: 'amplifyStopJobInFlightBound'
-    });
+    client.middlewareStack.add((next, context) => async (args) => slots.run(AHEAD_OF_READS.has(context.commandName ?? ''), () => next(args)), { step: 'initialize', name: 'amplifyStopJobInFlightBound' });
+    // Inside the retries, outside the deserializer: "Rate exceeded" is throttling, whatever type Amplify gives
+    // it (amplify-hosting#3748 shows a BadRequestException), so it is retried and paces the run like a 429.
+    client.middlewareStack.add(next => async (args) => {
+        try {
+            return await next(args);
+        }
+        catch (error) {
+            if (isRateExceeded(error))
+                Object.assign(error, { $retryable: { throttling: true } });
+            throw error;
+        }
+    }, { step: 'finalizeRequest', priority: 'low', name: 'amplifyStopJobRateExceededIsThrottling' });
     const paging = { client, pageSize: PAGE_SIZE };
     /** Runs one request; a failure becomes an AmplifyRequestError that says what to do. */
     async function request(operation, subject, send) {
@@ -29984,14 +29907,18 @@ function createAmplify(region, options) {
             }
             return names;
         }),
-        listJobs: ({ appId, branchName }) => request('ListJobs', { region, appId, branchName }, async () => {
+        listJobs: ({ appId, branchName }, { seen, signal } = {}) => request('ListJobs', { region, appId, branchName }, async () => {
             const jobs = [];
+            let pages = 0;
             const branch = { appId, branchName };
-            for await (const page of (0,dist_cjs/* paginateListJobs */.WIr)(paging, branch)) {
+            for await (const page of (0,dist_cjs/* paginateListJobs */.WIr)(paging, { ...branch }, { abortSignal: signal })) {
+                pages++;
                 for (const summary of page.jobSummaries ?? [])
                     jobs.push(toJob(summary, branch));
+                if (seen?.(jobs))
+                    break;
             }
-            return jobs;
+            return { jobs, pages };
         }),
         stopJob: ({ appId, branchName }, jobId) => request('StopJob', { region, appId, branchName, jobId }, async () => {
             const { jobSummary } = await client.send(new dist_cjs/* StopJobCommand */.Viw({ appId, branchName, jobId }));
@@ -30007,23 +29934,59 @@ function createAmplify(region, options) {
         }
     };
 }
-/** A counting semaphore: at most `size` tasks run at once; the others wait their turn in order. */
+/**
+ * The SDK's adaptive retry mode, with each request's own retry budget. Adaptive mode paces every request of
+ * the client with one rate limiter that slows down after throttling and speeds up again (right: the
+ * account's bucket is shared too). Its standard part, though, draws every retry from one budget per client,
+ * which a burst of throttling in a large sweep spends, after which requests fail on their first throttled
+ * answer. Here each request gets a StandardRetryStrategy of its own: its own AWS_MAX_ATTEMPTS, same backoff.
+ */
+class PacedRetryStrategy {
+    maxAttempts;
+    mode = 'adaptive';
+    pace = new retry.DefaultRateLimiter();
+    budgets = new WeakMap();
+    constructor(maxAttempts) {
+        this.maxAttempts = maxAttempts;
+    }
+    async acquireInitialRetryToken(scope) {
+        const budget = new retry.StandardRetryStrategy(this.maxAttempts);
+        const token = await budget.acquireInitialRetryToken(scope);
+        this.budgets.set(token, budget);
+        await this.pace.getSendToken();
+        return token;
+    }
+    async refreshRetryTokenForRetry(token, error) {
+        this.pace.updateClientSendingRate(error);
+        const budget = this.budgets.get(token) ?? new retry.StandardRetryStrategy(this.maxAttempts);
+        const next = await budget.refreshRetryTokenForRetry(token, error);
+        this.budgets.set(next, budget);
+        await this.pace.getSendToken();
+        return next;
+    }
+    recordSuccess(token) {
+        this.pace.updateClientSendingRate({});
+        this.budgets.get(token)?.recordSuccess(token);
+    }
+}
+/** A counting semaphore: at most `size` tasks run at once; waiting tasks start in order, urgent ones first. */
 class Slots {
     free;
+    urgent = [];
     waiting = [];
     constructor(size) {
         this.free = size;
     }
-    async run(task) {
+    async run(urgent, task) {
         if (this.free > 0)
             this.free--;
         else
-            await new Promise(resolve => this.waiting.push(resolve));
+            await new Promise(resolve => (urgent ? this.urgent : this.waiting).push(resolve));
         try {
             return await task();
         }
         finally {
-            const next = this.waiting.shift();
+            const next = this.urgent.shift() ?? this.waiting.shift();
             if (next)
                 next();
             else
@@ -30038,6 +30001,7 @@ function toJob(summary, branch, jobId = '') {
         jobId: summary?.jobId ?? jobId,
         jobArn: summary?.jobArn ?? '',
         status: summary?.status ?? 'UNKNOWN',
+        jobType: summary?.jobType,
         commitId: summary?.commitId,
         commitMessage: summary?.commitMessage,
         startTime: summary?.startTime?.getTime()
@@ -30046,7 +30010,12 @@ function toJob(summary, branch, jobId = '') {
 /** StopJob's refusal for a job that has already ended (BadRequest, or possibly NotFound): GetJob tells which. */
 function isRefusedStop(error) {
     return (error instanceof errors/* AmplifyRequestError */.iN &&
+        error.kind !== 'throttled' &&
         (error.errorName === 'BadRequestException' || error.missing === 'job'));
+}
+/** A StopJob whose every attempt timed out may still have reached Amplify: GetJob tells whether it acted. */
+function mayHaveStopped(error) {
+    return error instanceof errors/* AmplifyRequestError */.iN && error.operation === 'StopJob' && error.timedOut;
 }
 const NETWORK_CODES = new Set([
     'ECONNRESET',
@@ -30058,80 +30027,110 @@ const NETWORK_CODES = new Set([
     'EHOSTUNREACH',
     'ENETUNREACH'
 ]);
+function isRateExceeded(error) {
+    return /rate exceeded/i.test(error?.message ?? '');
+}
 /** Translates an SDK failure into an error whose message says what failed and what to do. */
 function describeFailure(error, operation, subject) {
     const e = (error ?? {});
     const name = e.name ?? 'Error';
     const said = redactedServiceMessage(e.message ?? String(error));
-    const attempts = failureMessages.afterAttempts(e.$metadata?.attempts);
-    const make = (kind, message, missing) => new errors/* AmplifyRequestError */.iN(kind, message, operation, e.$metadata ? name : undefined, missing);
+    const attempts = e.$metadata?.attempts;
+    const make = (kind, text, extra = {}) => new errors/* AmplifyRequestError */.iN(kind, text.message, {
+        operation,
+        errorName: e.$metadata ? name : (e.code ?? ''),
+        reason: text.reason,
+        advice: text.advice,
+        ...extra
+    });
+    if (isRateExceeded(error))
+        return make('throttled', requestFailures.throttled(operation, subject, name, attempts));
     switch (name) {
         case 'AccessDeniedException':
         case 'UnauthorizedException': {
             const resource = resourceArnFrom(said) ?? resourceArn(operation, subject);
-            return make('permission', failureMessages.denied(operation, subject, name, said, resource));
+            const scope = resourceArn(operation, { ...subject, branchName: '*' });
+            return make('permission', requestFailures.denied(operation, subject, name, said, resource, scope));
         }
         case 'ExpiredTokenException':
         case 'ExpiredToken':
-            return make('credentials', failureMessages.expired(operation, subject, name, said));
+            return make('credentials', requestFailures.expired(operation, subject, name, said));
         case 'InvalidSignatureException':
         case 'SignatureDoesNotMatch':
         case 'UnrecognizedClientException':
         case 'InvalidClientTokenId':
-            return make('credentials', failureMessages.refusedCredentials(operation, subject, name, said));
+            return make('credentials', requestFailures.refusedCredentials(operation, subject, name, said));
         case 'CredentialsProviderError':
-            return make('credentials', failureMessages.noCredentials(said));
+            return make('credentials', requestFailures.noCredentials(said));
         case 'NotFoundException':
         case 'ResourceNotFoundException': {
-            const missing = whichIsMissing(said, operation, subject);
-            const what = {
-                app: failureMessages.appNotFound,
-                branch: failureMessages.branchNotFound,
-                job: failureMessages.jobNotFound,
-                'app-or-branch': failureMessages.appOrBranchNotFound
-            }[missing](subject);
-            return make('not-found', failureMessages.notFound(what, operation, said), missing);
+            const missing = whichIsMissing(e.message ?? '', operation, subject);
+            const text = {
+                app: requestFailures.appNotFound,
+                branch: requestFailures.branchNotFound,
+                job: requestFailures.jobNotFound,
+                'app-or-branch': requestFailures.appOrBranchNotFound
+            }[missing](operation, subject, said);
+            return make('not-found', text, { missing });
         }
         case 'LimitExceededException':
         case 'ThrottlingException':
         case 'TooManyRequestsException':
-            return make('throttled', failureMessages.throttled(operation, subject, name, attempts));
+            return make('throttled', requestFailures.throttled(operation, subject, name, attempts));
         case 'BadRequestException':
-            return make('service', failureMessages.badRequest(operation, subject, said));
+            return make('service', requestFailures.badRequest(operation, subject, said));
         case 'TimeoutError':
         case 'AbortError': // a wait's poll given only the time left before wait-timeout
-            return make('network', failureMessages.timedOut(operation, subject, attempts));
+            return make('network', requestFailures.timedOut(operation, subject, attempts), {
+                timedOut: name === 'TimeoutError'
+            });
     }
     if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
-        return make('service', failureMessages.serverFault(operation, subject, name, said, attempts));
+        return make('service', requestFailures.serverFault(operation, subject, name, said, attempts));
     }
     if (e.code && NETWORK_CODES.has(e.code)) {
-        return make('network', failureMessages.unreachable(operation, e.code, said, attempts));
+        return make('network', requestFailures.unreachable(operation, e.code, said, attempts));
     }
-    return make('service', failureMessages.other(operation, subject, name, said));
+    return make('service', requestFailures.other(operation, subject, name, said));
 }
 /**
- * Amplify's NotFound messages name the missing resource ("Branch not found: main"). The names and ids the
- * request carried are taken out first, so a branch called feature/job-board is not read as a missing job.
- * When the message names none: ListJobs could mean the app or the branch; a job request, the job; a
- * ListBranches, the app.
+ * Which resource a NotFoundException is about, from what Amplify said of it: its message starts with the
+ * resource ("App not found: d1", "Branch not found: main"), or names the app with its id. Only the words
+ * Amplify put around the names count, never what is left of the message after cutting a name out, so a
+ * branch called `App` or `feature/job-board` changes nothing. When the message says nothing: ListJobs could
+ * mean the app or the branch; a job request, the job; a ListBranches, the app.
  */
 function whichIsMissing(message, operation, subject) {
     if (operation === 'ListBranches' || operation === 'ListApps')
         return 'app';
-    let text = message;
-    for (const name of [subject.branchName, subject.appId, subject.jobId])
-        if (name)
-            text = text.split(name).join(' ');
-    text = text.toLowerCase();
     const aboutJob = operation !== 'ListJobs' && subject.jobId !== undefined;
-    if (aboutJob && /\bjob\b/.test(text))
-        return 'job';
-    if (/\bbranch\b/.test(text))
+    const leading = /^\s*(app|branch|job)\b/i.exec(message)?.[1]?.toLowerCase();
+    if (leading === 'app')
+        return 'app';
+    if (leading === 'branch')
         return 'branch';
-    if (/\bapp\b/.test(text))
+    if (leading === 'job' && aboutJob)
+        return 'job';
+    if (subject.appId &&
+        new RegExp(`\\bapp(?:lication)?\\s*(?:id\\s*)?[:'"]*\\s*${subject.appId}\\b`, 'i').test(message))
+        return 'app';
+    // Anywhere else in the message, a resource word counts only outside every quoted name the request carried.
+    const words = withoutNames(message, [subject.branchName, subject.jobId]);
+    if (aboutJob && /\bjob\b/i.test(words))
+        return 'job';
+    if (/\bbranch\b/i.test(words))
+        return 'branch';
+    if (/\bapp\b/i.test(words))
         return 'app';
     return aboutJob ? 'job' : 'app-or-branch';
+}
+/** The message with each occurrence of the given names replaced by a placeholder that holds no word. */
+function withoutNames(message, names) {
+    let text = message;
+    for (const name of names)
+        if (name)
+            text = text.split(name).join('\u0000');
+    return text;
 }
 /** IAM's denial message names the exact resource: "... on resource: arn:aws:amplify:...". */
 function resourceArnFrom(message) {
@@ -30160,9 +30159,11 @@ function partitionOf(region) {
 
 ;// CONCATENATED MODULE: ./src/stop.ts
 /**
- * Stopping jobs: StopJob, and when Amplify refuses because the job has already ended, one GetJob to
- * confirm it. The result of each job is an outcome; a failure of one job never hides the others.
+ * Stopping jobs: StopJob, and one GetJob when its answer leaves the result open: Amplify refused (the job
+ * may have ended meanwhile), or every attempt timed out (Amplify may have acted all the same). A failure
+ * of one job never hides the others.
  */
+
 
 
 /**
@@ -30176,6 +30177,13 @@ async function stopJob(amplify, branch, jobId, known) {
         return { job: known ? { ...known, ...withoutEmpty(job) } : job, result: 'stopped', previousStatus };
     }
     catch (error) {
+        if (mayHaveStopped(error)) {
+            // When this GetJob fails too, the step reports the StopJob that timed out: that is what to act on.
+            const job = await amplify.getJob(branch, jobId).catch(() => undefined);
+            if (job && (job.status === 'CANCELLING' || job.status === 'CANCELLED'))
+                return { job: known ? { ...known, ...withoutEmpty(job) } : job, result: 'stopped', previousStatus };
+            throw error;
+        }
         if (!isRefusedStop(error))
             throw error;
         // StopJob was refused: the job may have ended (or begun stopping) meanwhile. Anything else is the refusal.
@@ -30187,17 +30195,23 @@ async function stopJob(amplify, branch, jobId, known) {
     }
 }
 /**
- * Stops every job concurrently. A job that fails becomes a `failed` outcome, after the others were attempted;
- * the step fails at the end when any did.
+ * Stops every job concurrently. A job that fails becomes a `failed` outcome and a failure, after the others
+ * were attempted; the step fails at the end when any did.
  */
 async function stopAll(amplify, jobs) {
     const settled = await Promise.allSettled(jobs.map(job => stopJob(amplify, job, job.jobId, job)));
-    return settled.map((result, i) => result.status === 'fulfilled'
-        ? result.value
-        : { job: jobs[i], result: 'failed', previousStatus: jobs[i].status, error: messageOf(result.reason) });
-}
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
+    const outcomes = [];
+    const failures = [];
+    settled.forEach((result, i) => {
+        const job = jobs[i];
+        if (result.status === 'fulfilled')
+            return outcomes.push(result.value);
+        const where = { appId: job.appId, branchName: job.branchName, jobId: job.jobId };
+        const failure = (0,src_plan/* failureOf */.g5)(result.reason, where, 'StopJob');
+        failures.push(failure);
+        outcomes.push({ job, result: 'failed', previousStatus: job.status, error: failure.message });
+    });
+    return { outcomes, failures };
 }
 /** StopJob's summary may leave fields out; keep what ListJobs said for those. */
 function withoutEmpty(job) {
@@ -30209,72 +30223,85 @@ function withoutEmpty(job) {
 
 
 
-
+/** find-timeout: how often a branch where nothing matched yet is read again. */
+const FIND_EVERY_MS = 5_000;
 /** Reads, plans and stops: one job by id, or discovery over every app and branch the settings name. */
-function act(amplify, settings) {
-    return settings.jobId !== undefined
-        ? actOnJob(amplify, settings, settings.jobId)
-        : actOnApps(amplify, settings);
+function findAndStop(amplify, settings) {
+    const { target } = settings;
+    if (target.kind === 'job')
+        return actOnJob(amplify, settings, target.branch, target.jobId);
+    const lookUntil = Date.now() + settings.findTimeoutSeconds * 1000;
+    return actOnApps(amplify, settings, target, lookUntil);
 }
 /** job-id given: stop that job, or, in a dry run, look at it and say what a stop would do. */
-async function actOnJob(amplify, settings, jobId) {
-    const branch = onlyBranch(settings);
+async function actOnJob(amplify, settings, branch, jobId) {
     try {
         const outcome = settings.dryRun
-            ? planJobById(await amplify.getJob(branch, jobId))
+            ? (0,src_plan/* planJobById */.Lj)(await amplify.getJob(branch, jobId))
             : await stopJob(amplify, branch, jobId);
         logOutcomes([outcome], settings);
         return { appsRead: 1, plans: [], outcomes: [outcome], failures: [] };
     }
     catch (error) {
-        const failure = failureOf(error, { ...branch, jobId }, settings.dryRun ? 'GetJob' : 'StopJob');
+        const failure = (0,src_plan/* failureOf */.g5)(error, { ...branch, jobId }, settings.dryRun ? 'GetJob' : 'StopJob');
         return { appsRead: 1, plans: [], outcomes: [], failures: [failure] };
     }
 }
 /** No job-id: every app (listed, or this repository's), every branch asked for, all at once. */
-async function actOnApps(amplify, settings) {
+async function actOnApps(amplify, settings, { apps, branches }, lookUntil) {
     let appIds;
-    if (settings.apps.kind === 'ids')
-        appIds = settings.apps.ids;
+    if (apps.kind === 'ids')
+        appIds = apps.ids;
     else {
         try {
-            appIds = appsOfRepository(await amplify.listApps(), settings.apps.url).map(app => app.appId);
+            appIds = (0,src_plan/* appsOfRepository */.Ow)(await amplify.listApps(), apps.url).map(app => app.appId);
         }
         catch (error) {
-            return joined([], 0, [failureOf(error, {}, 'ListApps')]);
+            return inTargetOrder([], 0, [(0,src_plan/* failureOf */.g5)(error, {}, 'ListApps')]);
         }
     }
-    const perApp = await Promise.all(appIds.map(appId => actOnApp(amplify, settings, appId)));
-    return joined(perApp, appIds.length);
+    const perApp = await Promise.all(appIds.map(appId => actOnApp(amplify, settings, appId, branches, lookUntil)));
+    return inTargetOrder(perApp, appIds.length);
 }
-async function actOnApp(amplify, settings, appId) {
+async function actOnApp(amplify, settings, appId, branches, lookUntil) {
     let names;
-    if (settings.branches.kind === 'names')
-        names = settings.branches.names;
+    if (branches.kind === 'names')
+        names = branches.names;
     else {
         try {
-            names = orderBranches(await amplify.listBranches(appId));
+            names = (0,src_plan/* orderBranches */.Zh)(await amplify.listBranches(appId));
         }
         catch (error) {
-            return joined([], 1, [failureOf(error, { appId }, 'ListBranches')]);
+            return inTargetOrder([], 1, [(0,src_plan/* failureOf */.g5)(error, { appId }, 'ListBranches')]);
         }
     }
-    const perBranch = await Promise.all(names.map(branchName => actOnBranch(amplify, settings, { appId, branchName })));
-    return joined(perBranch, 1);
+    const perBranch = await Promise.all(names.map(branchName => actOnBranch(amplify, settings, { appId, branchName }, lookUntil)));
+    return inTargetOrder(perBranch, 1);
 }
-/** One branch: list its jobs, plan, and stop what the plan says, as soon as its list has arrived. */
-async function actOnBranch(amplify, settings, branch) {
-    const reading = await amplify.listJobs(branch).then(jobs => ({ jobs }), (error) => ({ error }));
-    const plan = planBranch(branch, reading, settings, Date.now());
+/** One branch: list its jobs and plan (again, while find-timeout allows and nothing matched), then stop. */
+async function actOnBranch(amplify, settings, branch, lookUntil) {
+    let plan;
+    for (let reads = 0;; reads++) {
+        const reading = await amplify.listJobs(branch).then(listing => ({ listing }), (error) => ({ error }));
+        plan = (0,src_plan/* planBranch */.YI)(branch, reading, settings.selection, { dryRun: settings.dryRun, nowMs: Date.now() });
+        if (!(0,src_plan/* shouldLookAgain */.Tw)(plan, Date.now(), lookUntil))
+            break;
+        if (reads === 0)
+            logLookingAgain(branch, settings, FIND_EVERY_MS);
+        await sleep(Math.min(FIND_EVERY_MS, lookUntil - Date.now()));
+    }
     logBranchPlan(plan, settings);
     const stopped = await stopAll(amplify, plan.toStop);
-    const outcomes = (0,jobs/* newestOutcomesFirst */.kx)([...stopped, ...plan.decided]);
+    const outcomes = (0,jobs/* newestOutcomesFirst */.kx)([...stopped.outcomes, ...plan.decided]);
     logOutcomes(outcomes, settings);
-    const failures = [...(plan.failure ? [plan.failure] : []), ...stopFailures(stopped)];
+    const failures = [...(plan.failure ? [plan.failure] : []), ...stopped.failures];
     return { appsRead: 1, plans: [plan], outcomes, failures };
 }
-/** Results in order: app by app, branch by branch. */
-function joined(parts, appsRead, failures = []) {
+function sleep(ms) {
+    return new Promise(resolve => setTimeout(resolve, Math.max(0, ms)));
+}
+/** Results in target order: app by app, then branch by branch, as the settings name them. */
+function inTargetOrder(parts, appsRead, failures = []) {
     return {
         appsRead,
         plans: parts.flatMap(p => p.plans),
@@ -30283,19 +30310,106 @@ function joined(parts, appsRead, failures = []) {
     };
 }
 /** wait: poll until the jobs have ended. wait.ts is loaded only when a run waits. */
-async function waitIfAsked(amplify, settings, outcomes) {
-    if (!shouldWait(settings, outcomes))
-        return { outcomes, unfinished: [] };
+async function waitIfAsked(amplify, settings, stopped) {
+    const { outcomes } = stopped;
+    if (!(0,src_plan/* shouldWait */.T)(settings, outcomes))
+        return { outcomes, unfinished: [], failures: [] };
     const { waitUntilEnded } = await __nccwpck_require__.e(/* import() */ 910).then(__nccwpck_require__.bind(__nccwpck_require__, 910));
-    try {
-        return await waitUntilEnded(amplify, outcomes, {
-            timeoutMs: settings.waitTimeoutSeconds * 1000,
-            progress: waitProgress(settings)
-        });
+    const pages = new Map(stopped.plans.map(plan => [`${plan.target.appId}\u0000${plan.target.branchName}`, plan.pages]));
+    return waitUntilEnded(amplify, outcomes, {
+        timeoutMs: settings.waitTimeoutSeconds * 1000,
+        pagesOf: branch => pages.get(`${branch.appId}\u0000${branch.branchName}`),
+        progress: waitProgress(settings)
+    });
+}
+
+;// CONCATENATED MODULE: ./src/conclude.ts
+/**
+ * How a run ends, as one pure function of the settings, what was done and what was waited: every failure
+ * (grouped for the step's error), the if-no-job note, the jobs stuck CANCELLING, and the step's one error.
+ * report.ts shows what this returns; nothing here writes.
+ */
+
+
+function conclude(settings, stopped, waited) {
+    const failures = [...stopped.failures, ...waited.failures, ...timedOut(settings, waited)];
+    const nothing = nothingFound(settings, stopped);
+    const note = nothing && nothingFoundNote(nothing);
+    const failureGroups = groupFailures(failures);
+    const advice = [...new Set(failures.map(f => f.advice).filter(Boolean))];
+    return {
+        outcomes: waited.outcomes,
+        failures,
+        failureGroups,
+        advice,
+        stuck: stopped.plans.flatMap(plan => plan.stuck),
+        appsRead: stopped.appsRead,
+        branchesRead: stopped.plans.length,
+        waitedMs: waited.waitedMs,
+        note,
+        error: stepError(settings, { failures, failureGroups, advice }, note)
+    };
+}
+/** wait-timeout passed with jobs not yet final: one failure naming them, grouped by app and branch. */
+function timedOut(settings, waited) {
+    if (waited.unfinished.length === 0)
+        return [];
+    const message = waitTimedOut(waited.unfinished, settings.waitTimeoutSeconds);
+    return [{ operation: 'GetJob', kind: 'wait-timeout', reason: 'did not end in time', advice: '', message }];
+}
+/** The if-no-job case: nothing acted on anywhere, and no failure that leaves it unknown. */
+function nothingFound(settings, stopped) {
+    if (stopped.outcomes.length > 0 || stopped.failures.length > 0)
+        return undefined;
+    const { target, selection, findTimeoutSeconds } = settings;
+    if (target.kind === 'discovery' && target.apps.kind === 'repository' && stopped.appsRead === 0)
+        return { kind: 'no-app', repository: target.apps.url };
+    // A run over several branches has said what it found on each; the note sums them up.
+    if (stopped.plans.length === 1 && !target.several)
+        return { kind: 'one-branch', plan: stopped.plans[0], selection, findTimeoutSeconds };
+    const leftAlone = {};
+    for (const plan of stopped.plans)
+        for (const [input, n] of Object.entries(plan.leftAlone))
+            leftAlone[input] = (leftAlone[input] ?? 0) + n;
+    return {
+        kind: 'several-branches',
+        branches: stopped.plans.length,
+        apps: stopped.appsRead,
+        leftAlone,
+        selection,
+        findTimeoutSeconds
+    };
+}
+/**
+ * How the step ends: failures first (one failure as it is, several grouped by app, operation and reason,
+ * with each piece of advice once), then if-no-job: fail. Undefined: success.
+ */
+function stepError(settings, { failures, failureGroups, advice }, note) {
+    if (failures.length === 1)
+        return new errors/* ActionError */.lZ(failures[0].kind, failureLine(failures[0], settings.target.several));
+    if (failures.length > 1)
+        return new errors/* ActionError */.lZ('several-failed', severalFailed(failures.length, failureGroups, advice));
+    if (note !== undefined && settings.ifNoJob === 'fail')
+        return new errors/* ActionError */.lZ('no-job', noJobFailure(note));
+    return undefined;
+}
+/** Failures that share an app, an operation and a reason, in the order they first appear. */
+function groupFailures(failures) {
+    const groups = new Map();
+    for (const failure of failures) {
+        const key = [failure.appId ?? '', failure.operation, failure.kind, failure.reason].join('\u0000');
+        const group = groups.get(key);
+        if (group)
+            group.failures.push(failure);
+        else
+            groups.set(key, {
+                appId: failure.appId,
+                operation: failure.operation,
+                reason: failure.reason,
+                failures: [failure]
+            });
     }
-    catch (error) {
-        return { outcomes, unfinished: [], error };
-    }
+    return [...groups.values()];
 }
 
 ;// CONCATENATED MODULE: ./src/proxy.ts
@@ -30315,7 +30429,7 @@ function amplifyEndpoint(region, env) {
         const url = URL.canParse(override) ? new URL(override) : undefined;
         if (url?.protocol === 'https:' || url?.protocol === 'http:')
             return url;
-        throw new errors/* ActionError */.lZ('input', inputMessages.notAnEndpoint(name, override));
+        throw new errors/* ActionError */.lZ('input', inputErrors.notAnEndpoint(name, override));
     }
     return new URL(`https://amplify.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`);
 }
@@ -30337,12 +30451,406 @@ async function proxyRouteFor(endpoint) {
     return { agent: new HttpProxyAgent(proxy.href, { keepAlive: true }), via };
 }
 
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: ./src/settings.ts
 /**
- * Wires the parts: settings -> read and plan -> stop -> (wait) -> report -> exit. Every decision is the
- * planner's (plan.ts), every request goes through amplify.ts, every sentence is the report's.
+ * Reads every input into Settings, once, before any request: the only getInput calls. Each bad input is an
+ * InputError that names the input and its accepted form; so is an input action.yml does not declare.
  */
 
+
+
+
+
+/** The inputs action.yml declares, aliases included (a metadata test keeps the two lists equal). */
+const INPUT_NAMES = [
+    'app-id',
+    'appId',
+    'branch-name',
+    'branchName',
+    'job-id',
+    'jobId',
+    'if-no-job',
+    'aws-region',
+    'wait',
+    'wait-timeout',
+    'keep-newest',
+    'commit-id',
+    'older-than',
+    'statuses',
+    'job-types',
+    'find-timeout',
+    'dry-run'
+];
+/** The StopJob API's spellings, accepted beside the documented names but never suggested. */
+const ALIASES = new Set(['appId', 'branchName', 'jobId']);
+const MAX_WAIT_TIMEOUT_SECONDS = 21600; // a job's six-hour limit
+const DEFAULT_WAIT_TIMEOUT_SECONDS = 300;
+const MAX_OLDER_THAN_SECONDS = 30 * 86400;
+const MAX_FIND_TIMEOUT_SECONDS = 3600;
+const EVERY = '*';
+const APP_ID = /^d[a-z0-9]{1,19}$/; // Amplify's pattern d[a-z0-9]+: a bare d is no app id
+const JOB_ID = /^[0-9]{1,255}$/;
+// The branch is what stands between /branches/ and the last /jobs/: Amplify writes branch names unencoded.
+const JOB_ARN = /^arn:(aws|aws-cn|aws-us-gov):amplify:([^:]*):([^:]*):apps\/([^/]*)\/branches\/(.+)\/jobs\/([0-9]{1,255})$/;
+const COMMIT_ID = /^[0-9a-f]{7,64}$/i;
+const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/;
+const DURATION = /^(?:(\d{1,7})d)?(?:(\d{1,7})h)?(?:(\d{1,7})m)?(?:(\d{1,7})s)?$/;
+// Half of a surrogate pair alone (from a JSON event payload) is no character, and no URL can encode it.
+const LONE_SURROGATE = /\p{Cs}/u;
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target']);
+const YAML_TRUE = ['true', 'True', 'TRUE'];
+const YAML_FALSE = ['false', 'False', 'FALSE'];
+/**
+ * Reads every input into Settings, or throws an InputError that names the input and its accepted form.
+ * The event is loaded only when no branch name is given, since loading it costs start-up time.
+ */
+async function parseSettings(readInput, env, loadEvent) {
+    rejectUnknownInputs(env);
+    const appInput = readAliased(readInput, 'app-id', 'appId');
+    const branchInput = readAliased(readInput, 'branch-name', 'branchName');
+    const jobInput = readAliased(readInput, 'job-id', 'jobId');
+    const regionInput = readInput('aws-region');
+    // A job ARN names the app, branch and region itself; inputs that name them too must agree with it.
+    const arn = jobInput.startsWith('arn:') ? parseJobArn(jobInput) : undefined;
+    if (arn) {
+        if (appInput !== '')
+            agreeWithArn('app-id', appInput, parseApps(appInput, env), arn.appId);
+        if (branchInput !== '')
+            agreeWithArn('branch-name', branchInput, parseBranches(branchInput), arn.branchName);
+        if (regionInput !== '' && regionInput !== arn.region)
+            throw new errors/* InputError */.dz('aws-region', inputErrors.disagreesWithArn('aws-region', regionInput, arn.region));
+    }
+    const apps = arn ? { kind: 'ids', ids: [arn.appId] } : parseApps(appInput, env);
+    if (arn === undefined && jobInput !== '' && !JOB_ID.test(jobInput))
+        throw new errors/* InputError */.dz('job-id', inputErrors.notAJobId(jobInput));
+    const selection = parseSelection(readInput);
+    const findTimeoutSeconds = parseFindTimeout(readInput('find-timeout'));
+    const ifNoJob = parseIfNoJob(readInput('if-no-job'));
+    const wait = parseBoolean(readInput, 'wait');
+    const waitTimeoutSeconds = parseWaitTimeout(readInput('wait-timeout'));
+    const dryRun = parseBoolean(readInput, 'dry-run');
+    const region = arn ? arn.region : parseRegion(regionInput, env);
+    const jobId = arn ? arn.jobId : jobInput === '' ? undefined : jobInput;
+    if (jobId !== undefined)
+        rejectDiscoveryInputs(readInput, findTimeoutSeconds);
+    let branches = arn
+        ? { kind: 'names', names: [arn.branchName] }
+        : branchInput !== ''
+            ? parseBranches(branchInput)
+            : { kind: 'names', names: [] }; // from the event, loaded only once every input has passed
+    const several = coversSeveral(apps, branches);
+    if (jobId !== undefined && several)
+        throw new errors/* InputError */.dz('job-id', inputErrors.jobIdWithSeveral());
+    let branchSource = arn ? 'job-arn' : 'input';
+    if (branches.kind === 'names' && branches.names.length === 0) {
+        const fromEvent = branchFromEvent(await loadEvent());
+        validateBranchName(fromEvent.branchName);
+        branches = { kind: 'names', names: [fromEvent.branchName] };
+        branchSource = fromEvent.branchSource;
+    }
+    const target = jobId !== undefined && apps.kind === 'ids' && branches.kind === 'names'
+        ? {
+            kind: 'job',
+            branch: { appId: apps.ids[0], branchName: branches.names[0] },
+            jobId,
+            several: false,
+            severalApps: false
+        }
+        : {
+            kind: 'discovery',
+            apps,
+            branches,
+            several,
+            severalApps: apps.kind === 'repository' || apps.ids.length > 1
+        };
+    return {
+        target,
+        branchSource,
+        region,
+        ifNoJob,
+        selection,
+        findTimeoutSeconds,
+        wait,
+        waitTimeoutSeconds,
+        dryRun
+    };
+}
+/** True when the run may read more than one branch: several apps or branches, or *. */
+function coversSeveral(apps, branches) {
+    return (apps.kind === 'repository' || apps.ids.length > 1 || branches.kind === 'all' || branches.names.length > 1);
+}
+/**
+ * An INPUT_* variable action.yml does not declare is a typo the runner only warns about (`dry_run` for
+ * `dry-run`): acting without it could stop builds the user meant to keep, so it ends the step here.
+ */
+function rejectUnknownInputs(env) {
+    const known = new Set(INPUT_NAMES.map(inputVariable));
+    const unknown = Object.keys(env)
+        .filter(key => key.startsWith('INPUT_') && !known.has(key))
+        .sort()
+        .map(key => {
+        const name = key.slice('INPUT_'.length).toLowerCase();
+        return { name, closest: closestInput(name) };
+    });
+    if (unknown.length > 0)
+        throw new errors/* InputError */.dz(unknown[0].name, inputErrors.unknownInputs(unknown));
+}
+/** The runner's variable for an input: spaces become underscores, upper case, dashes kept. */
+function inputVariable(name) {
+    return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+/**
+ * The documented input a mistyped name most likely meant: the same but for case, `-` and `_`, or at most
+ * two edits away (one for short names). Undefined when none is that close.
+ */
+function closestInput(name) {
+    const normalized = (text) => text.toLowerCase().replace(/[-_]/g, '');
+    const wanted = normalized(name);
+    let best;
+    for (const candidate of INPUT_NAMES) {
+        if (ALIASES.has(candidate))
+            continue;
+        const distance = editDistance(wanted, normalized(candidate));
+        if (!best || distance < best.distance)
+            best = { name: candidate, distance };
+    }
+    const allowed = wanted.length <= 4 ? 1 : 2;
+    return best && best.distance <= allowed ? best.name : undefined;
+}
+/** Levenshtein distance, with a swap of two neighbours counting as one edit. */
+function editDistance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+    for (let j = 1; j <= b.length; j++)
+        d[0][j] = j;
+    for (let i = 1; i <= a.length; i++)
+        for (let j = 1; j <= b.length; j++) {
+            const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+            d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+        }
+    return d[a.length][b.length];
+}
+/** keep-newest, commit-id, statuses, job-types and older-than: how discovery narrows what it acts on. */
+function parseSelection(readInput) {
+    const commitInput = readInput('commit-id');
+    if (commitInput !== '' && !COMMIT_ID.test(commitInput))
+        throw new errors/* InputError */.dz('commit-id', inputErrors.notACommit(commitInput));
+    const olderThanInput = readInput('older-than');
+    return {
+        keepNewest: parseBoolean(readInput, 'keep-newest'),
+        commitId: commitInput === '' ? undefined : commitInput.toLowerCase(),
+        statuses: parseList('statuses', readInput('statuses'), jobs/* IN_PROGRESS_STATUSES */.h$, inputErrors.notStatuses),
+        jobTypes: parseList('job-types', readInput('job-types'), jobs/* JOB_TYPES */.MA, inputErrors.notJobTypes),
+        olderThanSeconds: olderThanInput === ''
+            ? undefined
+            : parseDuration('older-than', olderThanInput, [1, MAX_OLDER_THAN_SECONDS], () => inputErrors.notAnOlderThan(olderThanInput))
+    };
+}
+/** Inputs that select among discovered jobs, given with job-id: the user expects a filter that cannot apply. */
+function rejectDiscoveryInputs(readInput, findTimeoutSeconds) {
+    for (const input of ['keep-newest', 'commit-id', 'older-than', 'statuses', 'job-types']) {
+        const given = input === 'keep-newest' ? parseBoolean(readInput, input) : readInput(input) !== '';
+        if (given)
+            throw new errors/* InputError */.dz(input, inputErrors.onlyForDiscovery(input));
+    }
+    if (findTimeoutSeconds > 0)
+        throw new errors/* InputError */.dz('find-timeout', inputErrors.onlyForDiscovery('find-timeout'));
+}
+/**
+ * statuses and job-types: any of `allowed`, case-insensitive, separated by commas, spaces or newlines, in
+ * the order `allowed` lists them. Empty means every one (undefined).
+ */
+function parseList(input, raw, allowed, message) {
+    if (raw === '')
+        return undefined;
+    const given = raw
+        .split(/[\s,]+/)
+        .filter(value => value !== '')
+        .map(value => value.toUpperCase());
+    if (given.length === 0 || given.some(value => !allowed.includes(value)))
+        throw new errors/* InputError */.dz(input, message(raw));
+    return allowed.filter(value => given.includes(value));
+}
+/** app-id: one id, several (commas, spaces or newlines between them), or * for this repository's apps. */
+function parseApps(raw, env) {
+    const ids = unique(raw.split(/[\s,]+/).filter(id => id !== ''));
+    if (ids.length === 0)
+        throw new errors/* InputError */.dz('app-id', inputErrors.appIdRequired());
+    if (ids.includes(EVERY)) {
+        if (ids.length > 1)
+            throw new errors/* InputError */.dz('app-id', inputErrors.everyAppMixed());
+        if (!env.GITHUB_REPOSITORY)
+            throw new errors/* InputError */.dz('app-id', inputErrors.noRepository());
+        const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+        return { kind: 'repository', url: `${server}/${env.GITHUB_REPOSITORY}` };
+    }
+    for (const id of ids)
+        if (!APP_ID.test(id))
+            throw new errors/* InputError */.dz('app-id', inputErrors.notAnAppId(id));
+    return { kind: 'ids', ids };
+}
+/** branch-name: one name, several (commas or newlines between them; spaces around a name trimmed), or *. */
+function parseBranches(raw) {
+    const names = unique(raw
+        .split(/[,\n]/)
+        .map(name => name.replace(/^[ \t\r]+|[ \t\r]+$/g, ''))
+        .filter(name => name !== ''));
+    if (names.length === 0)
+        throw new errors/* InputError */.dz('branch-name', inputErrors.notABranchName(raw));
+    if (names.includes(EVERY)) {
+        if (names.length > 1)
+            throw new errors/* InputError */.dz('branch-name', inputErrors.everyBranchMixed());
+        return { kind: 'all' };
+    }
+    for (const name of names) {
+        validateBranchName(name);
+        // Mistakes with a known cause, caught before they become a confusing "branch not found".
+        if (name.startsWith('refs/'))
+            throw new errors/* InputError */.dz('branch-name', inputErrors.branchIsRef(name));
+        if (name === 'pr-')
+            throw new errors/* InputError */.dz('branch-name', inputErrors.previewWithoutNumber());
+    }
+    return { kind: 'names', names };
+}
+function unique(values) {
+    return [...new Set(values)];
+}
+/** The region must belong to the ARN's partition, or the ARN names a place the action would never reach. */
+function partitionHas(partition, region) {
+    if (partition === 'aws-cn')
+        return region.startsWith('cn-');
+    if (partition === 'aws-us-gov')
+        return region.startsWith('us-gov-');
+    return !region.startsWith('cn-') && !region.startsWith('us-gov-');
+}
+function parseJobArn(raw) {
+    const match = JOB_ARN.exec(raw);
+    if (!match || !REGION.test(match[2]) || !/^[0-9]{12}$/.test(match[3]) || !APP_ID.test(match[4]))
+        throw new errors/* InputError */.dz('job-id', inputErrors.notAJobArn(raw));
+    const [, partition, region, , appId, branchName, paddedId] = match;
+    if (!partitionHas(partition, region))
+        throw new errors/* InputError */.dz('job-id', inputErrors.regionNotInPartition(raw, region, partition));
+    if (branchName.length > 255 || hasLineBreaking(branchName) || LONE_SURROGATE.test(branchName))
+        throw new errors/* InputError */.dz('job-id', inputErrors.notAJobArn(raw));
+    return { region, appId, branchName, jobId: paddedId.replace(/^0+(?=.)/, '') };
+}
+/** An app-id or branch-name given beside a job ARN must name exactly what the ARN names. */
+function agreeWithArn(input, raw, given, fromArn) {
+    const names = given.kind === 'ids' ? given.ids : given.kind === 'names' ? given.names : [];
+    if (names.length !== 1 || names[0] !== fromArn)
+        throw new errors/* InputError */.dz(input, inputErrors.disagreesWithArn(input, raw, fromArn));
+}
+/**
+ * older-than, wait-timeout and find-timeout: plain seconds, or d/h/m/s units in that order, each at most
+ * once, from `min` to `max` seconds.
+ */
+function parseDuration(input, raw, [min, max], message) {
+    let seconds = NaN;
+    if (/^[0-9]{1,9}$/.test(raw))
+        seconds = Number(raw);
+    else if (raw !== '') {
+        const units = DURATION.exec(raw);
+        if (units)
+            seconds = [86400, 3600, 60, 1].reduce((sum, scale, i) => sum + Number(units[i + 1] ?? 0) * scale, 0);
+    }
+    if (seconds >= min && seconds <= max)
+        return seconds;
+    throw new errors/* InputError */.dz(input, message());
+}
+function parseWaitTimeout(raw) {
+    if (raw === '')
+        return DEFAULT_WAIT_TIMEOUT_SECONDS;
+    return parseDuration('wait-timeout', raw, [1, MAX_WAIT_TIMEOUT_SECONDS], () => inputErrors.notAWaitTimeout(raw));
+}
+function parseFindTimeout(raw) {
+    if (raw === '')
+        return 0;
+    return parseDuration('find-timeout', raw, [0, MAX_FIND_TIMEOUT_SECONDS], () => inputErrors.notAFindTimeout(raw));
+}
+/** The branch a workflow run is about: the pull request's head branch, or the branch GITHUB_REF names. */
+function branchFromEvent(event) {
+    if (PULL_REQUEST_EVENTS.has(event.eventName)) {
+        if (event.pullRequestHeadRef)
+            return { branchName: event.pullRequestHeadRef, branchSource: 'pull-request' };
+        throw new errors/* InputError */.dz('branch-name', inputErrors.noBranchInPullRequest(event.eventName));
+    }
+    if (event.ref.startsWith('refs/heads/')) {
+        return { branchName: event.ref.slice('refs/heads/'.length), branchSource: 'ref' };
+    }
+    if (event.ref.startsWith('refs/tags/')) {
+        throw new errors/* InputError */.dz('branch-name', inputErrors.branchFromTag(event.ref.slice('refs/tags/'.length)));
+    }
+    throw new errors/* InputError */.dz('branch-name', inputErrors.noBranchInEvent(event.ref));
+}
+function validateBranchName(branchName) {
+    if (branchName.length < 1 ||
+        branchName.length > 255 ||
+        hasLineBreaking(branchName) ||
+        LONE_SURROGATE.test(branchName)) {
+        throw new errors/* InputError */.dz('branch-name', inputErrors.notABranchName(branchName));
+    }
+}
+/** Reads an input that may also be spelled the StopJob API's way; both with different values is an error. */
+function readAliased(readInput, name, alias) {
+    const value = readInput(name);
+    const aliased = readInput(alias);
+    if (value !== '' && aliased !== '' && value !== aliased) {
+        throw new errors/* InputError */.dz(name, inputErrors.aliasesDiffer(name, alias, value, aliased));
+    }
+    return value !== '' ? value : aliased;
+}
+function parseIfNoJob(raw) {
+    const value = raw === '' ? 'warn' : raw.toLowerCase();
+    if (value === 'warn' || value === 'ignore' || value === 'fail')
+        return value;
+    throw new errors/* InputError */.dz('if-no-job', inputErrors.notIfNoJob(raw));
+}
+/** The same accepted forms as @actions/core's getBooleanInput (YAML 1.2 core schema); empty means false, the default. */
+function parseBoolean(readInput, name) {
+    const raw = readInput(name);
+    if (raw === '')
+        return false;
+    if (YAML_TRUE.includes(raw))
+        return true;
+    if (YAML_FALSE.includes(raw))
+        return false;
+    throw new errors/* InputError */.dz(name, inputErrors.notABoolean(name, raw));
+}
+function parseRegion(raw, env) {
+    const [name, value] = raw !== ''
+        ? ['aws-region', raw]
+        : env.AWS_REGION
+            ? ['AWS_REGION', env.AWS_REGION]
+            : ['AWS_DEFAULT_REGION', env.AWS_DEFAULT_REGION ?? ''];
+    if (value === '')
+        throw new errors/* InputError */.dz('aws-region', inputErrors.noRegion());
+    if (!REGION.test(value))
+        throw new errors/* InputError */.dz('aws-region', inputErrors.notARegion(name, value));
+    return value;
+}
+/** Reads the step's inputs (the only getInput calls) and, only if needed, the workflow event. */
+async function readSettings(env = process.env) {
+    return parseSettings(name => getInput(name), env, loadWorkflowEvent);
+}
+/** @actions/github parses the event payload and brings Octokit with it, so it is loaded only here. */
+async function loadWorkflowEvent() {
+    const { context } = await Promise.all(/* import() */[__nccwpck_require__.e(413), __nccwpck_require__.e(630)]).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const head = context.payload.pull_request?.head;
+    const ref = typeof head === 'object' && head !== null ? head.ref : undefined;
+    return {
+        eventName: context.eventName ?? '',
+        ref: context.ref ?? '',
+        pullRequestHeadRef: typeof ref === 'string' ? ref : undefined
+    };
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+/**
+ * Wires the parts and decides nothing: settings -> find and stop -> wait -> conclude -> report. Every
+ * decision is the planner's (plan.ts) or the conclusion's (conclude.ts), every request goes through
+ * amplify.ts, every sentence is messages.ts's.
+ */
 
 
 
@@ -30353,29 +30861,13 @@ async function run(env = process.env) {
     let amplify;
     try {
         const settings = await readSettings(env);
-        const endpoint = amplifyEndpoint(settings.region, env);
-        const proxy = await proxyRouteFor(endpoint);
+        const proxy = await proxyRouteFor(amplifyEndpoint(settings.region, env));
         logStart(settings, proxy?.via);
         amplify = createAmplify(settings.region, { env, agent: proxy?.agent });
-        const acted = await act(amplify, settings);
-        const nothing = nothingFound(settings, acted);
-        const note = nothing && nothingFoundNote(nothing);
-        logNothingFound(note, settings);
-        const waited = await waitIfAsked(amplify, settings, acted.outcomes);
-        const failures = runFailures(settings, acted.failures, waited);
-        setOutputs(waited.outcomes);
-        await writeSummary({
-            ...acted,
-            failures,
-            settings,
-            outcomes: waited.outcomes,
-            waitedMs: waited.waitedMs,
-            note
-        });
+        const stopped = await findAndStop(amplify, settings);
+        const waited = await waitIfAsked(amplify, settings, stopped);
         // Failures met on the way are raised only now, after every target was acted on and reported.
-        const failure = stepFailure(settings, failures, note);
-        if (failure)
-            throw failure;
+        await report(settings, conclude(settings, stopped, waited));
     }
     catch (error) {
         failStep(error);
@@ -30383,6 +30875,162 @@ async function run(env = process.env) {
     finally {
         amplify?.close();
     }
+}
+
+
+/***/ }),
+
+/***/ 2464:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Lj: () => (/* binding */ planJobById),
+/* harmony export */   Ow: () => (/* binding */ appsOfRepository),
+/* harmony export */   T: () => (/* binding */ shouldWait),
+/* harmony export */   Tw: () => (/* binding */ shouldLookAgain),
+/* harmony export */   YI: () => (/* binding */ planBranch),
+/* harmony export */   Zh: () => (/* binding */ orderBranches),
+/* harmony export */   g5: () => (/* binding */ failureOf)
+/* harmony export */ });
+/* unused harmony export foundNothing */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3916);
+/* harmony import */ var _jobs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5995);
+/**
+ * The planner: which apps and branches to read, in what order, and which jobs of a branch to stop, keep or
+ * leave alone, as plain functions of the settings and what Amplify said. No I/O and no wording, so every rule
+ * is testable with plain values; act.ts carries what these return to Amplify.
+ */
+
+
+/** The apps of this repository, ordered by name, then app id (code-unit order, not the locale's). */
+function appsOfRepository(apps, repositoryUrl) {
+    const wanted = normalizeRepository(repositoryUrl);
+    return apps
+        .filter(app => normalizeRepository(app.repository) === wanted)
+        .sort((a, b) => compareCodeUnits(a.name, b.name) || compareCodeUnits(a.appId, b.appId));
+}
+/** Compared case-insensitively, without a trailing `/` or `.git`: Amplify stores what the user connected. */
+function normalizeRepository(url) {
+    return url
+        .trim()
+        .toLowerCase()
+        .replace(/\/+$/, '')
+        .replace(/\.git$/, '')
+        .replace(/\/+$/, '');
+}
+/** Every branch of an app (`branch-name: '*'`), by name in code-unit order. */
+function orderBranches(names) {
+    return [...names].sort(compareCodeUnits);
+}
+function compareCodeUnits(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+/**
+ * One branch: the filters (commit-id, statuses, job-types, older-than) narrow the jobs to candidates; of
+ * those, the in-progress ones are stopped (keep-newest keeps the newest), CANCELLING ones are reported as
+ * already stopping. In-progress jobs the filters left alone are counted, so the log can say why nothing was
+ * stopped; with older-than, jobs CANCELLING since at least that long ago are stuck.
+ */
+function planBranch(target, reading, selection, { dryRun, nowMs }) {
+    const empty = { target, decided: [], toStop: [], unknownStatus: [], stuck: [], leftAlone: {} };
+    if ('error' in reading) {
+        const { error } = reading;
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AmplifyRequestError */ .iN &&
+            (error.missing === 'branch' || error.missing === 'app-or-branch'))
+            return { ...empty, missingBranch: error.message };
+        return { ...empty, failure: failureOf(error, target, 'ListJobs') };
+    }
+    const jobs = (0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .newestFirst */ .ll)(reading.listing.jobs);
+    const leftAlone = {};
+    const leftAloneJobs = [];
+    const candidates = [];
+    for (const job of jobs) {
+        const filter = filterLeavingAlone(job, selection, nowMs);
+        if (filter === undefined)
+            candidates.push(job);
+        else if ((0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .classifyStatus */ .xo)(job.status) === 'in-progress') {
+            leftAlone[filter] = (leftAlone[filter] ?? 0) + 1;
+            leftAloneJobs.push(job);
+        }
+    }
+    const byClass = (statusClass) => candidates.filter(job => (0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .classifyStatus */ .xo)(job.status) === statusClass);
+    const inProgress = byClass('in-progress');
+    const kept = selection.keepNewest ? inProgress[0] : undefined;
+    const selected = kept ? inProgress.slice(1) : inProgress;
+    const newerLeftAlone = kept !== undefined && leftAloneJobs.some(job => (0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .compareJobIds */ .Xi)(job.jobId, kept.jobId) > 0);
+    const decided = [
+        ...byClass('stopping').map(job => decidedOutcome(job, (0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .resultFor */ .T2)('stopping'))),
+        ...(kept ? [{ ...decidedOutcome(kept, 'kept'), ...(newerLeftAlone ? { newerLeftAlone } : {}) }] : []),
+        ...(dryRun ? selected.map(job => decidedOutcome(job, (0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .resultFor */ .T2)('in-progress'))) : [])
+    ];
+    return {
+        target,
+        decided: (0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .newestOutcomesFirst */ .kx)(decided),
+        toStop: dryRun ? [] : selected,
+        unknownStatus: byClass('unknown'),
+        stuck: stuckCancelling(jobs, selection.olderThanSeconds, nowMs),
+        leftAlone,
+        listed: reading.listing.jobs.length,
+        pages: reading.listing.pages
+    };
+}
+/**
+ * The first input, in the order the log names them, that leaves this job alone; undefined when none does.
+ * older-than leaves a job without a start time alone, since its age cannot be known.
+ */
+function filterLeavingAlone(job, selection, nowMs) {
+    const { commitId, statuses, jobTypes, olderThanSeconds } = selection;
+    if (commitId !== undefined && !(job.commitId ?? '').toLowerCase().startsWith(commitId))
+        return 'commit-id';
+    if (statuses !== undefined && !statuses.includes(job.status))
+        return 'statuses';
+    if (jobTypes !== undefined && !jobTypes.includes(job.jobType ?? ''))
+        return 'job-types';
+    if (olderThanSeconds !== undefined && !startedAtLeast(job, olderThanSeconds, nowMs))
+        return 'older-than';
+    return undefined;
+}
+function startedAtLeast(job, seconds, nowMs) {
+    return job.startTime !== undefined && nowMs - job.startTime >= seconds * 1000;
+}
+/** With older-than: CANCELLING jobs that started at least that long ago, whatever the other filters say. */
+function stuckCancelling(jobs, olderThanSeconds, nowMs) {
+    if (olderThanSeconds === undefined)
+        return [];
+    return jobs.filter(job => job.status === 'CANCELLING' && startedAtLeast(job, olderThanSeconds, nowMs));
+}
+/** A dry run given a job id: what a stop of that job would come to, from its status. */
+function planJobById(job) {
+    return decidedOutcome(job, (0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .resultFor */ .T2)((0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .classifyStatus */ .xo)(job.status)));
+}
+function decidedOutcome(job, result) {
+    return { job, result, previousStatus: job.status };
+}
+/** True when the branch has nothing that counts as found: a kept job alone is found. */
+function foundNothing(plan) {
+    return plan.decided.length === 0 && plan.toStop.length === 0;
+}
+/** find-timeout: read a branch again while nothing was found there and the deadline has not passed. */
+function shouldLookAgain(plan, nowMs, deadlineMs) {
+    return plan.failure === undefined && foundNothing(plan) && nowMs < deadlineMs;
+}
+/** A request that failed, as the failure the step will report. Anything but an ActionError is a bug: rethrown. */
+function failureOf(error, where, operation) {
+    if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ))
+        throw error;
+    const request = error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .AmplifyRequestError */ .iN ? error : undefined;
+    return {
+        ...where,
+        operation: request?.operation ?? operation,
+        kind: error.kind,
+        reason: request?.reason ?? error.kind,
+        advice: request?.advice ?? '',
+        message: error.message
+    };
+}
+/** wait: only when asked, not in a dry run, and only for jobs still on their way to a final state. */
+function shouldWait(settings, outcomes) {
+    return settings.wait && !settings.dryRun && outcomes.some(_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l);
 }
 
 

@@ -1,6 +1,7 @@
 /**
- * The one door to Amplify: builds the client (region, timeouts, retries, proxy, a bound on requests in
- * flight) and turns the SDK's errors into ActionErrors that say what to do. No other module imports the SDK.
+ * The one door to Amplify: builds the client (region, timeouts, retries that pace the run to what the account
+ * allows, proxy, a bound on requests in flight with stops ahead of reads) and turns the SDK's errors into
+ * AmplifyRequestErrors that say what to do. No other module imports the SDK.
  */
 import {
   AmplifyClient,
@@ -11,20 +12,28 @@ import {
   paginateListJobs,
   type JobSummary
 } from '@aws-sdk/client-amplify'
+import { DefaultRateLimiter, StandardRetryStrategy } from '@smithy/core/retry'
+import type { Provider, RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types'
 import type { Agent } from 'node:http'
 import { AmplifyRequestError, type ErrorKind, type Missing, type Operation } from './errors.js'
 import type { BranchRef, Job } from './jobs.js'
-import { failureMessages as say, type RequestSubject } from './messages.js'
-import type { App } from './plan.js'
+import { requestFailures as say, type RequestFailureText, type RequestSubject } from './messages.js'
 import { redactedServiceMessage } from './text.js'
+import type { App, JobListing } from './types.js'
 
 export interface Amplify {
   /** Every app in the region, reading every page. */
   listApps(): Promise<App[]>
   /** Every branch name of the app, reading every page. */
   listBranches(appId: string): Promise<string[]>
-  /** Every job of the branch, reading every page. */
-  listJobs(branch: BranchRef): Promise<Job[]>
+  /**
+   * The branch's jobs, reading every page, or only until `seen` says every job wanted has been listed.
+   * `signal` abandons the reading, retries included, when it aborts.
+   */
+  listJobs(
+    branch: BranchRef,
+    options?: { seen?: (jobs: readonly Job[]) => boolean; signal?: AbortSignal }
+  ): Promise<JobListing>
   /** Asks Amplify to stop the job; resolves with the summary StopJob returned. */
   stopJob(branch: BranchRef, jobId: string): Promise<Job>
   /** `signal` abandons the request, retries included, when it aborts. */
@@ -40,6 +49,8 @@ const DEFAULT_MAX_ATTEMPTS = 5
 const PAGE_SIZE = 50 // the largest page every list operation takes
 /** A sweep of hundreds of branches must not make its own throttling storm: at most this many requests at once. */
 export const MAX_IN_FLIGHT = 8
+/** Requests that act, or confirm an act, go ahead of reads waiting for a slot: a branch's stop never queues behind other branches' lists. */
+const AHEAD_OF_READS = new Set(['StopJobCommand', 'GetJobCommand'])
 
 export interface ClientOptions {
   /** An agent that sends requests through a proxy. */
@@ -49,9 +60,12 @@ export interface ClientOptions {
 }
 
 export function createAmplify(region: string, options: ClientOptions): Amplify {
-  const client = new AmplifyClient({
+  // The SDK resolves max attempts (AWS_MAX_ATTEMPTS, else ours); each request's budget asks it when it starts.
+  const maxAttempts: Provider<number> = () => client.config.maxAttempts()
+  const client: AmplifyClient = new AmplifyClient({
     region,
     maxAttempts: options.env.AWS_MAX_ATTEMPTS ? undefined : DEFAULT_MAX_ATTEMPTS,
+    retryStrategy: new PacedRetryStrategy(maxAttempts),
     requestHandler: {
       connectionTimeout: CONNECTION_TIMEOUT_MS,
       requestTimeout: REQUEST_TIMEOUT_MS,
@@ -63,10 +77,24 @@ export function createAmplify(region: string, options: ClientOptions): Amplify {
   // Not the agent's maxSockets: the handler starts requestTimeout when a request is created, so a request
   // queued behind busy sockets in a large sweep would time out before it was ever sent.
   const slots = new Slots(MAX_IN_FLIGHT)
-  client.middlewareStack.add(next => async args => slots.run(() => next(args)), {
-    step: 'initialize',
-    name: 'amplifyStopJobInFlightBound'
-  })
+  client.middlewareStack.add(
+    (next, context) => async args =>
+      slots.run(AHEAD_OF_READS.has(context.commandName ?? ''), () => next(args)),
+    { step: 'initialize', name: 'amplifyStopJobInFlightBound' }
+  )
+  // Inside the retries, outside the deserializer: "Rate exceeded" is throttling, whatever type Amplify gives
+  // it (amplify-hosting#3748 shows a BadRequestException), so it is retried and paces the run like a 429.
+  client.middlewareStack.add(
+    next => async args => {
+      try {
+        return await next(args)
+      } catch (error) {
+        if (isRateExceeded(error)) Object.assign(error as object, { $retryable: { throttling: true } })
+        throw error
+      }
+    },
+    { step: 'finalizeRequest', priority: 'low', name: 'amplifyStopJobRateExceededIsThrottling' }
+  )
   const paging = { client, pageSize: PAGE_SIZE }
 
   /** Runs one request; a failure becomes an AmplifyRequestError that says what to do. */
@@ -100,14 +128,17 @@ export function createAmplify(region: string, options: ClientOptions): Amplify {
         }
         return names
       }),
-    listJobs: ({ appId, branchName }) =>
+    listJobs: ({ appId, branchName }, { seen, signal } = {}) =>
       request('ListJobs', { region, appId, branchName }, async () => {
         const jobs: Job[] = []
+        let pages = 0
         const branch = { appId, branchName }
-        for await (const page of paginateListJobs(paging, branch)) {
+        for await (const page of paginateListJobs(paging, { ...branch }, { abortSignal: signal })) {
+          pages++
           for (const summary of page.jobSummaries ?? []) jobs.push(toJob(summary, branch))
+          if (seen?.(jobs)) break
         }
-        return jobs
+        return { jobs, pages }
       }),
     stopJob: ({ appId, branchName }, jobId) =>
       request('StopJob', { region, appId, branchName, jobId }, async () => {
@@ -126,20 +157,61 @@ export function createAmplify(region: string, options: ClientOptions): Amplify {
   }
 }
 
-/** A counting semaphore: at most `size` tasks run at once; the others wait their turn in order. */
+/**
+ * The SDK's adaptive retry mode, with each request's own retry budget. Adaptive mode paces every request of
+ * the client with one rate limiter that slows down after throttling and speeds up again (right: the
+ * account's bucket is shared too). Its standard part, though, draws every retry from one budget per client,
+ * which a burst of throttling in a large sweep spends, after which requests fail on their first throttled
+ * answer. Here each request gets a StandardRetryStrategy of its own: its own AWS_MAX_ATTEMPTS, same backoff.
+ */
+class PacedRetryStrategy implements RetryStrategyV2 {
+  readonly mode = 'adaptive'
+  private readonly pace = new DefaultRateLimiter()
+  private readonly budgets = new WeakMap<StandardRetryToken, StandardRetryStrategy>()
+
+  constructor(private readonly maxAttempts: Provider<number>) {}
+
+  async acquireInitialRetryToken(scope: string): Promise<StandardRetryToken> {
+    const budget = new StandardRetryStrategy(this.maxAttempts)
+    const token = await budget.acquireInitialRetryToken(scope)
+    this.budgets.set(token, budget)
+    await this.pace.getSendToken()
+    return token
+  }
+
+  async refreshRetryTokenForRetry(
+    token: StandardRetryToken,
+    error: RetryErrorInfo
+  ): Promise<StandardRetryToken> {
+    this.pace.updateClientSendingRate(error)
+    const budget = this.budgets.get(token) ?? new StandardRetryStrategy(this.maxAttempts)
+    const next = await budget.refreshRetryTokenForRetry(token, error)
+    this.budgets.set(next, budget)
+    await this.pace.getSendToken()
+    return next
+  }
+
+  recordSuccess(token: StandardRetryToken): void {
+    this.pace.updateClientSendingRate({})
+    this.budgets.get(token)?.recordSuccess(token)
+  }
+}
+
+/** A counting semaphore: at most `size` tasks run at once; waiting tasks start in order, urgent ones first. */
 class Slots {
   private free: number
+  private readonly urgent: (() => void)[] = []
   private readonly waiting: (() => void)[] = []
   constructor(size: number) {
     this.free = size
   }
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  async run<T>(urgent: boolean, task: () => Promise<T>): Promise<T> {
     if (this.free > 0) this.free--
-    else await new Promise<void>(resolve => this.waiting.push(resolve))
+    else await new Promise<void>(resolve => (urgent ? this.urgent : this.waiting).push(resolve))
     try {
       return await task()
     } finally {
-      const next = this.waiting.shift()
+      const next = this.urgent.shift() ?? this.waiting.shift()
       if (next) next()
       else this.free++
     }
@@ -153,6 +225,7 @@ function toJob(summary: JobSummary | undefined, branch: BranchRef, jobId = ''): 
     jobId: summary?.jobId ?? jobId,
     jobArn: summary?.jobArn ?? '',
     status: summary?.status ?? 'UNKNOWN',
+    jobType: summary?.jobType,
     commitId: summary?.commitId,
     commitMessage: summary?.commitMessage,
     startTime: summary?.startTime?.getTime()
@@ -163,8 +236,14 @@ function toJob(summary: JobSummary | undefined, branch: BranchRef, jobId = ''): 
 export function isRefusedStop(error: unknown): boolean {
   return (
     error instanceof AmplifyRequestError &&
+    error.kind !== 'throttled' &&
     (error.errorName === 'BadRequestException' || error.missing === 'job')
   )
+}
+
+/** A StopJob whose every attempt timed out may still have reached Amplify: GetJob tells whether it acted. */
+export function mayHaveStopped(error: unknown): boolean {
+  return error instanceof AmplifyRequestError && error.operation === 'StopJob' && error.timedOut
 }
 
 interface SdkErrorShape {
@@ -186,6 +265,10 @@ const NETWORK_CODES = new Set([
   'ENETUNREACH'
 ])
 
+function isRateExceeded(error: unknown): boolean {
+  return /rate exceeded/i.test((error as SdkErrorShape | undefined)?.message ?? '')
+}
+
 /** Translates an SDK failure into an error whose message says what failed and what to do. */
 export function describeFailure(
   error: unknown,
@@ -195,15 +278,27 @@ export function describeFailure(
   const e = (error ?? {}) as SdkErrorShape
   const name = e.name ?? 'Error'
   const said = redactedServiceMessage(e.message ?? String(error))
-  const attempts = say.afterAttempts(e.$metadata?.attempts)
-  const make = (kind: ErrorKind, message: string, missing?: Missing) =>
-    new AmplifyRequestError(kind, message, operation, e.$metadata ? name : undefined, missing)
+  const attempts = e.$metadata?.attempts
+  const make = (
+    kind: ErrorKind,
+    text: RequestFailureText,
+    extra: { missing?: Missing; timedOut?: boolean } = {}
+  ) =>
+    new AmplifyRequestError(kind, text.message, {
+      operation,
+      errorName: e.$metadata ? name : (e.code ?? ''),
+      reason: text.reason,
+      advice: text.advice,
+      ...extra
+    })
 
+  if (isRateExceeded(error)) return make('throttled', say.throttled(operation, subject, name, attempts))
   switch (name) {
     case 'AccessDeniedException':
     case 'UnauthorizedException': {
       const resource = resourceArnFrom(said) ?? resourceArn(operation, subject)
-      return make('permission', say.denied(operation, subject, name, said, resource))
+      const scope = resourceArn(operation, { ...subject, branchName: '*' })
+      return make('permission', say.denied(operation, subject, name, said, resource, scope))
     }
     case 'ExpiredTokenException':
     case 'ExpiredToken':
@@ -217,14 +312,14 @@ export function describeFailure(
       return make('credentials', say.noCredentials(said))
     case 'NotFoundException':
     case 'ResourceNotFoundException': {
-      const missing = whichIsMissing(said, operation, subject)
-      const what = {
+      const missing = whichIsMissing(e.message ?? '', operation, subject)
+      const text = {
         app: say.appNotFound,
         branch: say.branchNotFound,
         job: say.jobNotFound,
         'app-or-branch': say.appOrBranchNotFound
-      }[missing](subject)
-      return make('not-found', say.notFound(what, operation, said), missing)
+      }[missing](operation, subject, said)
+      return make('not-found', text, { missing })
     }
     case 'LimitExceededException':
     case 'ThrottlingException':
@@ -234,7 +329,9 @@ export function describeFailure(
       return make('service', say.badRequest(operation, subject, said))
     case 'TimeoutError':
     case 'AbortError': // a wait's poll given only the time left before wait-timeout
-      return make('network', say.timedOut(operation, subject, attempts))
+      return make('network', say.timedOut(operation, subject, attempts), {
+        timedOut: name === 'TimeoutError'
+      })
   }
   if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
     return make('service', say.serverFault(operation, subject, name, said, attempts))
@@ -246,22 +343,37 @@ export function describeFailure(
 }
 
 /**
- * Amplify's NotFound messages name the missing resource ("Branch not found: main"). The names and ids the
- * request carried are taken out first, so a branch called feature/job-board is not read as a missing job.
- * When the message names none: ListJobs could mean the app or the branch; a job request, the job; a
- * ListBranches, the app.
+ * Which resource a NotFoundException is about, from what Amplify said of it: its message starts with the
+ * resource ("App not found: d1", "Branch not found: main"), or names the app with its id. Only the words
+ * Amplify put around the names count, never what is left of the message after cutting a name out, so a
+ * branch called `App` or `feature/job-board` changes nothing. When the message says nothing: ListJobs could
+ * mean the app or the branch; a job request, the job; a ListBranches, the app.
  */
-function whichIsMissing(message: string, operation: Operation, subject: RequestSubject): Missing {
+export function whichIsMissing(message: string, operation: Operation, subject: RequestSubject): Missing {
   if (operation === 'ListBranches' || operation === 'ListApps') return 'app'
-  let text = message
-  for (const name of [subject.branchName, subject.appId, subject.jobId])
-    if (name) text = text.split(name).join(' ')
-  text = text.toLowerCase()
   const aboutJob = operation !== 'ListJobs' && subject.jobId !== undefined
-  if (aboutJob && /\bjob\b/.test(text)) return 'job'
-  if (/\bbranch\b/.test(text)) return 'branch'
-  if (/\bapp\b/.test(text)) return 'app'
+  const leading = /^\s*(app|branch|job)\b/i.exec(message)?.[1]?.toLowerCase()
+  if (leading === 'app') return 'app'
+  if (leading === 'branch') return 'branch'
+  if (leading === 'job' && aboutJob) return 'job'
+  if (
+    subject.appId &&
+    new RegExp(`\\bapp(?:lication)?\\s*(?:id\\s*)?[:'"]*\\s*${subject.appId}\\b`, 'i').test(message)
+  )
+    return 'app'
+  // Anywhere else in the message, a resource word counts only outside every quoted name the request carried.
+  const words = withoutNames(message, [subject.branchName, subject.jobId])
+  if (aboutJob && /\bjob\b/i.test(words)) return 'job'
+  if (/\bbranch\b/i.test(words)) return 'branch'
+  if (/\bapp\b/i.test(words)) return 'app'
   return aboutJob ? 'job' : 'app-or-branch'
+}
+
+/** The message with each occurrence of the given names replaced by a placeholder that holds no word. */
+function withoutNames(message: string, names: (string | undefined)[]): string {
+  let text = message
+  for (const name of names) if (name) text = text.split(name).join('\u0000')
+  return text
 }
 
 /** IAM's denial message names the exact resource: "... on resource: arn:aws:amplify:...". */

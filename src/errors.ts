@@ -1,6 +1,6 @@
 /**
  * Every failure the action reports is an ActionError: its message says what went wrong and what to do next,
- * and main.ts turns it into the step's one error. The kind lets code tell failures apart where that changes
+ * and the step ends with it as its one error. The kind lets code tell failures apart where that changes
  * what to do (waiting goes on through throttling and passing service or network failures).
  */
 export type ErrorKind =
@@ -12,8 +12,8 @@ export type ErrorKind =
   | 'service' // Amplify failed in a way retries did not fix
   | 'network' // Amplify could not be reached or did not answer in time
   | 'no-job' // discovery found nothing and if-no-job is `fail`
-  | 'stop-failed' // one or more stops failed; the message lists them
-  | 'several-failed' // requests for several apps, branches or jobs failed; the message lists each
+  | 'stop-failed' // a stop failed; the message says why
+  | 'several-failed' // requests for several apps, branches or jobs failed; the message groups them
   | 'wait-timeout' // wait-timeout passed before every job ended
 
 export class ActionError extends Error {
@@ -43,17 +43,36 @@ export type Operation = 'ListApps' | 'ListBranches' | 'ListJobs' | 'StopJob' | '
 /** Which resource a NotFoundException named, when the service said. */
 export type Missing = 'app' | 'branch' | 'job' | 'app-or-branch'
 
+/** What a failed request says beyond its message: enough for the planner to decide and to group failures. */
+export interface RequestFailure {
+  operation: Operation
+  /** The service's exception name (AccessDeniedException), or the network error code; '' when neither. */
+  errorName: string
+  /** What failed, in a few words, for grouping: "denied (AccessDeniedException)". */
+  reason: string
+  /** What to do about it, the same for every target that failed this way. */
+  advice: string
+  missing?: Missing
+  /** Every attempt timed out: the request may still have reached Amplify and taken effect. */
+  timedOut?: boolean
+}
+
 /** A failed Amplify request, kept with what the service said, so the planner can decide what it means. */
 export class AmplifyRequestError extends ActionError {
-  constructor(
-    kind: ErrorKind,
-    message: string,
-    readonly operation: Operation,
-    /** The service's exception name, e.g. BadRequestException; undefined for network failures. */
-    readonly errorName: string | undefined,
-    readonly missing?: Missing
-  ) {
+  readonly operation: Operation
+  readonly errorName: string
+  readonly reason: string
+  readonly advice: string
+  readonly missing?: Missing
+  readonly timedOut: boolean
+  constructor(kind: ErrorKind, message: string, failure: RequestFailure) {
     super(kind, message)
     this.name = 'AmplifyRequestError'
+    this.operation = failure.operation
+    this.errorName = failure.errorName
+    this.reason = failure.reason
+    this.advice = failure.advice
+    this.missing = failure.missing
+    this.timedOut = failure.timedOut ?? false
   }
 }

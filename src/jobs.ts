@@ -14,6 +14,8 @@ export interface Job extends BranchRef {
   jobId: string
   jobArn: string
   status: string
+  /** RELEASE, RETRY, MANUAL or WEB_HOOK; absent when Amplify did not say. */
+  jobType?: string
   commitId?: string
   commitMessage?: string
   /** When the job started, in ms since the epoch; absent when Amplify did not say. */
@@ -22,7 +24,11 @@ export interface Job extends BranchRef {
 
 export type StatusClass = 'in-progress' | 'stopping' | 'final' | 'unknown'
 
-const IN_PROGRESS = new Set(['CREATED', 'PENDING', 'PROVISIONING', 'RUNNING'])
+/** The statuses of a job that has not ended and can be stopped, in the order a build goes through them. */
+export const IN_PROGRESS_STATUSES = ['CREATED', 'PENDING', 'PROVISIONING', 'RUNNING'] as const
+export const JOB_TYPES = ['RELEASE', 'RETRY', 'MANUAL', 'WEB_HOOK'] as const
+
+const IN_PROGRESS = new Set<string>(IN_PROGRESS_STATUSES)
 const FINAL = new Set(['SUCCEED', 'FAILED', 'CANCELLED'])
 
 /** An unknown (future) status is never treated as final, so a wait keeps polling rather than ending early. */
@@ -57,6 +63,8 @@ export interface JobOutcome {
   previousStatus?: string
   /** Why the stop failed, for `failed` outcomes. */
   error?: string
+  /** keep-newest: a newer in-progress job exists that the filters left alone, so this is the newest selected. */
+  newerLeftAlone?: boolean
 }
 
 /** Only jobs that were asked to stop, or were already stopping, and have not yet reached a final state. */

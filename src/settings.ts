@@ -1,45 +1,37 @@
+/**
+ * Reads every input into Settings, once, before any request: the only getInput calls. Each bad input is an
+ * InputError that names the input and its accepted form; so is an input action.yml does not declare.
+ */
 import * as core from '@actions/core'
 import { InputError } from './errors.js'
-import type { BranchRef } from './jobs.js'
-import { inputMessages as say } from './messages.js'
-import { coversSeveral } from './plan.js'
+import { IN_PROGRESS_STATUSES, JOB_TYPES } from './jobs.js'
+import { inputErrors as say } from './messages.js'
 import { hasLineBreaking } from './text.js'
+import type { AppSelection, BranchSelection, IfNoJob, Selection, Settings, Target } from './types.js'
 
-export type IfNoJob = 'warn' | 'ignore' | 'fail'
+/** The inputs action.yml declares, aliases included (a metadata test keeps the two lists equal). */
+export const INPUT_NAMES = [
+  'app-id',
+  'appId',
+  'branch-name',
+  'branchName',
+  'job-id',
+  'jobId',
+  'if-no-job',
+  'aws-region',
+  'wait',
+  'wait-timeout',
+  'keep-newest',
+  'commit-id',
+  'older-than',
+  'statuses',
+  'job-types',
+  'find-timeout',
+  'dry-run'
+] as const
 
-/** Which apps to act on: these ids, in the order given, or every app connected to this repository. */
-export type AppSelection = { kind: 'ids'; ids: string[] } | { kind: 'repository'; url: string }
-
-/** Which branches of each app: these names, in the order given, or every branch. */
-export type BranchSelection = { kind: 'names'; names: string[] } | { kind: 'all' }
-
-/** Everything the action needs to know, read and validated once, before any request. */
-export interface Settings {
-  /** Amplify apps, e.g. `d1a2b3c4d5e6f7`. Exactly one id when jobId is set. */
-  apps: AppSelection
-  /** Amplify branches, exactly as Amplify knows them (names may contain slashes). One name when jobId is set. */
-  branches: BranchSelection
-  /** Where the branch name came from, for the log. */
-  branchSource: 'input' | 'pull-request' | 'ref' | 'job-arn'
-  /** Stop exactly this job (digits, no leading zeros from an ARN); undefined means discover in-progress jobs. */
-  jobId?: string
-  /** What to do when discovery finds nothing in progress anywhere. */
-  ifNoJob: IfNoJob
-  /** AWS region of the apps. */
-  region: string
-  /** Poll until every job acted on has reached a final state. */
-  wait: boolean
-  /** The longest the wait may take, in seconds. */
-  waitTimeoutSeconds: number
-  /** Discovery only: leave the newest in-progress job of each branch running. */
-  keepNewest: boolean
-  /** Discovery only: act only on jobs building a commit that starts with this (lower-case hex). */
-  commitId?: string
-  /** Discovery only: act only on jobs that started at least this many seconds ago. */
-  olderThanSeconds?: number
-  /** Decide and report, but send no StopJob. */
-  dryRun: boolean
-}
+/** The StopJob API's spellings, accepted beside the documented names but never suggested. */
+const ALIASES = new Set(['appId', 'branchName', 'jobId'])
 
 /** The parts of the workflow event that can name a branch. */
 export interface EventContext {
@@ -54,6 +46,7 @@ export type InputReader = (name: string) => string
 export const MAX_WAIT_TIMEOUT_SECONDS = 21600 // a job's six-hour limit
 const DEFAULT_WAIT_TIMEOUT_SECONDS = 300
 const MAX_OLDER_THAN_SECONDS = 30 * 86400
+const MAX_FIND_TIMEOUT_SECONDS = 3600
 
 const EVERY = '*'
 const APP_ID = /^d[a-z0-9]{1,19}$/ // Amplify's pattern d[a-z0-9]+: a bare d is no app id
@@ -63,7 +56,7 @@ const JOB_ARN =
   /^arn:(aws|aws-cn|aws-us-gov):amplify:([^:]*):([^:]*):apps\/([^/]*)\/branches\/(.+)\/jobs\/([0-9]{1,255})$/
 const COMMIT_ID = /^[0-9a-f]{7,64}$/i
 const REGION = /^[a-z]{2}(-[a-z]+)+-[0-9]{1,2}$/
-const OLDER_THAN = /^(?:(\d{1,7})d)?(?:(\d{1,7})h)?(?:(\d{1,7})m)?(?:(\d{1,7})s)?$/
+const DURATION = /^(?:(\d{1,7})d)?(?:(\d{1,7})h)?(?:(\d{1,7})m)?(?:(\d{1,7})s)?$/
 // Half of a surrogate pair alone (from a JSON event payload) is no character, and no URL can encode it.
 const LONE_SURROGATE = /\p{Cs}/u
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
@@ -79,11 +72,10 @@ export async function parseSettings(
   env: NodeJS.ProcessEnv,
   loadEvent: () => Promise<EventContext>
 ): Promise<Settings> {
+  rejectUnknownInputs(env)
   const appInput = readAliased(readInput, 'app-id', 'appId')
   const branchInput = readAliased(readInput, 'branch-name', 'branchName')
   const jobInput = readAliased(readInput, 'job-id', 'jobId')
-  const commitInput = readInput('commit-id')
-  const olderThanInput = readInput('older-than')
   const regionInput = readInput('aws-region')
 
   // A job ARN names the app, branch and region itself; inputs that name them too must agree with it.
@@ -98,29 +90,23 @@ export async function parseSettings(
   const apps: AppSelection = arn ? { kind: 'ids', ids: [arn.appId] } : parseApps(appInput, env)
   if (arn === undefined && jobInput !== '' && !JOB_ID.test(jobInput))
     throw new InputError('job-id', say.notAJobId(jobInput))
-  if (commitInput !== '' && !COMMIT_ID.test(commitInput))
-    throw new InputError('commit-id', say.notACommit(commitInput))
-  const olderThanSeconds = olderThanInput === '' ? undefined : parseOlderThan(olderThanInput)
+  const selection = parseSelection(readInput)
+  const findTimeoutSeconds = parseFindTimeout(readInput('find-timeout'))
   const ifNoJob = parseIfNoJob(readInput('if-no-job'))
   const wait = parseBoolean(readInput, 'wait')
   const waitTimeoutSeconds = parseWaitTimeout(readInput('wait-timeout'))
-  const keepNewest = parseBoolean(readInput, 'keep-newest')
   const dryRun = parseBoolean(readInput, 'dry-run')
   const region = arn ? arn.region : parseRegion(regionInput, env)
   const jobId = arn ? arn.jobId : jobInput === '' ? undefined : jobInput
-  if (jobId !== undefined) {
-    if (keepNewest) throw new InputError('keep-newest', say.onlyForDiscovery('keep-newest'))
-    if (commitInput !== '') throw new InputError('commit-id', say.onlyForDiscovery('commit-id'))
-    if (olderThanSeconds !== undefined) throw new InputError('older-than', say.onlyForDiscovery('older-than'))
-  }
+  if (jobId !== undefined) rejectDiscoveryInputs(readInput, findTimeoutSeconds)
 
   let branches: BranchSelection = arn
     ? { kind: 'names', names: [arn.branchName] }
     : branchInput !== ''
       ? parseBranches(branchInput)
       : { kind: 'names', names: [] } // from the event, loaded only once every input has passed
-  if (jobId !== undefined && coversSeveral({ apps, branches }))
-    throw new InputError('job-id', say.jobIdWithSeveral())
+  const several = coversSeveral(apps, branches)
+  if (jobId !== undefined && several) throw new InputError('job-id', say.jobIdWithSeveral())
   let branchSource: Settings['branchSource'] = arn ? 'job-arn' : 'input'
   if (branches.kind === 'names' && branches.names.length === 0) {
     const fromEvent = branchFromEvent(await loadEvent())
@@ -129,28 +115,141 @@ export async function parseSettings(
     branchSource = fromEvent.branchSource
   }
 
+  const target: Target =
+    jobId !== undefined && apps.kind === 'ids' && branches.kind === 'names'
+      ? {
+          kind: 'job',
+          branch: { appId: apps.ids[0], branchName: branches.names[0] },
+          jobId,
+          several: false,
+          severalApps: false
+        }
+      : {
+          kind: 'discovery',
+          apps,
+          branches,
+          several,
+          severalApps: apps.kind === 'repository' || apps.ids.length > 1
+        }
   return {
-    apps,
-    branches,
+    target,
     branchSource,
-    jobId,
-    ifNoJob,
     region,
+    ifNoJob,
+    selection,
+    findTimeoutSeconds,
     wait,
     waitTimeoutSeconds,
-    keepNewest,
-    commitId: commitInput === '' ? undefined : commitInput.toLowerCase(),
-    olderThanSeconds,
     dryRun
   }
 }
 
-/** The one app and branch of a run that covers one (always so with a job id). */
-export function onlyBranch(settings: Pick<Settings, 'apps' | 'branches'>): BranchRef {
-  return {
-    appId: settings.apps.kind === 'ids' ? settings.apps.ids[0] : '',
-    branchName: settings.branches.kind === 'names' ? settings.branches.names[0] : ''
+/** True when the run may read more than one branch: several apps or branches, or *. */
+function coversSeveral(apps: AppSelection, branches: BranchSelection): boolean {
+  return (
+    apps.kind === 'repository' || apps.ids.length > 1 || branches.kind === 'all' || branches.names.length > 1
+  )
+}
+
+/**
+ * An INPUT_* variable action.yml does not declare is a typo the runner only warns about (`dry_run` for
+ * `dry-run`): acting without it could stop builds the user meant to keep, so it ends the step here.
+ */
+function rejectUnknownInputs(env: NodeJS.ProcessEnv): void {
+  const known = new Set<string>(INPUT_NAMES.map(inputVariable))
+  const unknown = Object.keys(env)
+    .filter(key => key.startsWith('INPUT_') && !known.has(key))
+    .sort()
+    .map(key => {
+      const name = key.slice('INPUT_'.length).toLowerCase()
+      return { name, closest: closestInput(name) }
+    })
+  if (unknown.length > 0) throw new InputError(unknown[0].name, say.unknownInputs(unknown))
+}
+
+/** The runner's variable for an input: spaces become underscores, upper case, dashes kept. */
+export function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+}
+
+/**
+ * The documented input a mistyped name most likely meant: the same but for case, `-` and `_`, or at most
+ * two edits away (one for short names). Undefined when none is that close.
+ */
+export function closestInput(name: string): string | undefined {
+  const normalized = (text: string) => text.toLowerCase().replace(/[-_]/g, '')
+  const wanted = normalized(name)
+  let best: { name: string; distance: number } | undefined
+  for (const candidate of INPUT_NAMES) {
+    if (ALIASES.has(candidate)) continue
+    const distance = editDistance(wanted, normalized(candidate))
+    if (!best || distance < best.distance) best = { name: candidate, distance }
   }
+  const allowed = wanted.length <= 4 ? 1 : 2
+  return best && best.distance <= allowed ? best.name : undefined
+}
+
+/** Levenshtein distance, with a swap of two neighbours counting as one edit. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)])
+  for (let j = 1; j <= b.length; j++) d[0][j] = j
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost)
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1)
+    }
+  return d[a.length][b.length]
+}
+
+/** keep-newest, commit-id, statuses, job-types and older-than: how discovery narrows what it acts on. */
+function parseSelection(readInput: InputReader): Selection {
+  const commitInput = readInput('commit-id')
+  if (commitInput !== '' && !COMMIT_ID.test(commitInput))
+    throw new InputError('commit-id', say.notACommit(commitInput))
+  const olderThanInput = readInput('older-than')
+  return {
+    keepNewest: parseBoolean(readInput, 'keep-newest'),
+    commitId: commitInput === '' ? undefined : commitInput.toLowerCase(),
+    statuses: parseList('statuses', readInput('statuses'), IN_PROGRESS_STATUSES, say.notStatuses),
+    jobTypes: parseList('job-types', readInput('job-types'), JOB_TYPES, say.notJobTypes),
+    olderThanSeconds:
+      olderThanInput === ''
+        ? undefined
+        : parseDuration('older-than', olderThanInput, [1, MAX_OLDER_THAN_SECONDS], () =>
+            say.notAnOlderThan(olderThanInput)
+          )
+  }
+}
+
+/** Inputs that select among discovered jobs, given with job-id: the user expects a filter that cannot apply. */
+function rejectDiscoveryInputs(readInput: InputReader, findTimeoutSeconds: number): void {
+  for (const input of ['keep-newest', 'commit-id', 'older-than', 'statuses', 'job-types'] as const) {
+    const given = input === 'keep-newest' ? parseBoolean(readInput, input) : readInput(input) !== ''
+    if (given) throw new InputError(input, say.onlyForDiscovery(input))
+  }
+  if (findTimeoutSeconds > 0) throw new InputError('find-timeout', say.onlyForDiscovery('find-timeout'))
+}
+
+/**
+ * statuses and job-types: any of `allowed`, case-insensitive, separated by commas, spaces or newlines, in
+ * the order `allowed` lists them. Empty means every one (undefined).
+ */
+function parseList(
+  input: string,
+  raw: string,
+  allowed: readonly string[],
+  message: (raw: string) => string
+): readonly string[] | undefined {
+  if (raw === '') return undefined
+  const given = raw
+    .split(/[\s,]+/)
+    .filter(value => value !== '')
+    .map(value => value.toUpperCase())
+  if (given.length === 0 || given.some(value => !allowed.includes(value)))
+    throw new InputError(input, message(raw))
+  return allowed.filter(value => given.includes(value))
 }
 
 /** app-id: one id, several (commas, spaces or newlines between them), or * for this repository's apps. */
@@ -200,11 +299,20 @@ interface JobArn {
   jobId: string
 }
 
+/** The region must belong to the ARN's partition, or the ARN names a place the action would never reach. */
+function partitionHas(partition: string, region: string): boolean {
+  if (partition === 'aws-cn') return region.startsWith('cn-')
+  if (partition === 'aws-us-gov') return region.startsWith('us-gov-')
+  return !region.startsWith('cn-') && !region.startsWith('us-gov-')
+}
+
 function parseJobArn(raw: string): JobArn {
   const match = JOB_ARN.exec(raw)
   if (!match || !REGION.test(match[2]) || !/^[0-9]{12}$/.test(match[3]) || !APP_ID.test(match[4]))
     throw new InputError('job-id', say.notAJobArn(raw))
-  const [, , region, , appId, branchName, paddedId] = match
+  const [, partition, region, , appId, branchName, paddedId] = match
+  if (!partitionHas(partition, region))
+    throw new InputError('job-id', say.regionNotInPartition(raw, region, partition))
   if (branchName.length > 255 || hasLineBreaking(branchName) || LONE_SURROGATE.test(branchName))
     throw new InputError('job-id', say.notAJobArn(raw))
   return { region, appId, branchName, jobId: paddedId.replace(/^0+(?=.)/, '') }
@@ -222,17 +330,35 @@ function agreeWithArn(
     throw new InputError(input, say.disagreesWithArn(input, raw, fromArn))
 }
 
-/** older-than: plain seconds, or d/h/m/s units in that order, each at most once; 1 s to 30 d. */
-function parseOlderThan(raw: string): number {
+/**
+ * older-than, wait-timeout and find-timeout: plain seconds, or d/h/m/s units in that order, each at most
+ * once, from `min` to `max` seconds.
+ */
+function parseDuration(
+  input: string,
+  raw: string,
+  [min, max]: [number, number],
+  message: () => string
+): number {
   let seconds = NaN
   if (/^[0-9]{1,9}$/.test(raw)) seconds = Number(raw)
-  else {
-    const units = OLDER_THAN.exec(raw)
+  else if (raw !== '') {
+    const units = DURATION.exec(raw)
     if (units)
       seconds = [86400, 3600, 60, 1].reduce((sum, scale, i) => sum + Number(units[i + 1] ?? 0) * scale, 0)
   }
-  if (seconds >= 1 && seconds <= MAX_OLDER_THAN_SECONDS) return seconds
-  throw new InputError('older-than', say.notAnOlderThan(raw))
+  if (seconds >= min && seconds <= max) return seconds
+  throw new InputError(input, message())
+}
+
+function parseWaitTimeout(raw: string): number {
+  if (raw === '') return DEFAULT_WAIT_TIMEOUT_SECONDS
+  return parseDuration('wait-timeout', raw, [1, MAX_WAIT_TIMEOUT_SECONDS], () => say.notAWaitTimeout(raw))
+}
+
+function parseFindTimeout(raw: string): number {
+  if (raw === '') return 0
+  return parseDuration('find-timeout', raw, [0, MAX_FIND_TIMEOUT_SECONDS], () => say.notAFindTimeout(raw))
 }
 
 /** The branch a workflow run is about: the pull request's head branch, or the branch GITHUB_REF names. */
@@ -288,13 +414,6 @@ function parseBoolean(readInput: InputReader, name: string): boolean {
   if (YAML_TRUE.includes(raw)) return true
   if (YAML_FALSE.includes(raw)) return false
   throw new InputError(name, say.notABoolean(name, raw))
-}
-
-function parseWaitTimeout(raw: string): number {
-  if (raw === '') return DEFAULT_WAIT_TIMEOUT_SECONDS
-  const seconds = /^[0-9]{1,6}$/.test(raw) ? Number(raw) : NaN
-  if (seconds >= 1 && seconds <= MAX_WAIT_TIMEOUT_SECONDS) return seconds
-  throw new InputError('wait-timeout', say.notAWaitTimeout(raw, MAX_WAIT_TIMEOUT_SECONDS))
 }
 
 function parseRegion(raw: string, env: NodeJS.ProcessEnv): string {

@@ -1,6 +1,7 @@
 /**
  * Every way the action makes text from others (branch names, commit messages, service messages, bad
- * input) safe to show. Each function says what it guarantees; report.ts and messages.ts use nothing else.
+ * input) safe to show, and keeps what it shows within GitHub's bounds. Each function says what it
+ * guarantees; messages.ts and report.ts use nothing else.
  */
 
 // C0 and C1 controls, DEL, and the Unicode line and paragraph separators: all could end or rewrite a line.
@@ -18,6 +19,19 @@ export function logQuote(text: string): string {
   return JSON.stringify(inertLine(text))
 }
 
+/** Quoted and shortened to `max` characters, for lists that name many targets in one line. */
+export function shortQuote(text: string, max = 60): string {
+  return logQuote(shortened(text, max))
+}
+
+/** At most `max` characters (code units), ending in … when cut; never splits a surrogate pair. */
+export function shortened(text: string, max: number): string {
+  if (text.length <= max) return text
+  let end = max - 1
+  if (/[\ud800-\udbff]/.test(text.charAt(end - 1))) end--
+  return `${text.slice(0, end)}…`
+}
+
 // JSON.stringify escapes C0 controls only; these it leaves raw: DEL, C1 controls and the line separators.
 const UNESCAPED_BY_JSON = /[\u007f-\u009f\u2028\u2029]/g
 const MAX_QUOTED = 80
@@ -27,19 +41,22 @@ const MAX_QUOTED = 80
  * `\uXXXX` rather than dropped, so the user sees exactly what was wrong with it.
  */
 export function quoteValue(value: string): string {
-  return JSON.stringify(value.length > MAX_QUOTED ? `${value.slice(0, MAX_QUOTED)}…` : value).replace(
+  return JSON.stringify(shortened(value, MAX_QUOTED + 1)).replace(
     UNESCAPED_BY_JSON,
     c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`
   )
 }
 
+const MAX_SERVICE_MESSAGE = 300
+
 /**
- * What a service said, as one inert line with no credentials in it: white space and control characters
- * become one space, and an Authorization header, signature or session token the message echoes is
- * replaced by [redacted] (AWS's IncompleteSignatureException quotes the request's whole Authorization header).
+ * What a service said, as one short inert line with no credentials in it: white space and control
+ * characters become one space, and an Authorization header, signature or session token the message echoes
+ * is replaced by [redacted] (AWS's IncompleteSignatureException quotes the request's whole Authorization
+ * header). Redacted before it is shortened, so a cut can never leave part of a secret.
  */
 export function redactedServiceMessage(text: string): string {
-  return text
+  const redacted = text
     .replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ') // eslint-disable-line no-control-regex
     .replace(
       /\b(Authorization\s*[=:]\s*)AWS4-HMAC-SHA256\b(?:[ ,]+(?:Credential|SignedHeaders|Signature)=[^\s,]*)*/gi,
@@ -47,6 +64,7 @@ export function redactedServiceMessage(text: string): string {
     )
     .replace(/\b(Signature|X-Amz-Signature|X-Amz-Security-Token)(\s*[=:]\s*)[^\s,;&]+/gi, '$1$2[redacted]')
     .trim()
+  return shortened(redacted, MAX_SERVICE_MESSAGE)
 }
 
 /** True when the text has a character that could break a line: for validating names, not for showing them. */
@@ -58,8 +76,18 @@ const MAX_FIRST_LINE = 100
 
 /** The first line of a commit message, shortened, for one log line or one table cell. */
 export function firstLine(text: string): string {
-  const line = text.split(/\r\n|\r|\n/, 1)[0] ?? ''
-  return line.length > MAX_FIRST_LINE ? `${line.slice(0, MAX_FIRST_LINE - 1)}…` : line
+  return shortened(text.split(/\r\n|\r|\n/, 1)[0] ?? '', MAX_FIRST_LINE)
+}
+
+/** The most one line of the log may hold (a whole error: each of its lines). */
+export const MAX_LINE = 1000
+
+/** Every line of `text` at most MAX_LINE characters: the last guard before anything reaches the log. */
+export function boundedLines(text: string): string {
+  return text
+    .split('\n')
+    .map(line => shortened(line, MAX_LINE))
+    .join('\n')
 }
 
 const HTML_ESCAPES: Record<string, string> = {

@@ -1,13 +1,17 @@
 /**
  * Waiting until stopped jobs have really ended. Loaded only when `wait` is on.
- * Polls soon after the stop (a cancel often lands within seconds), then backs off with jitter to a cap,
- * so a long wait costs few requests. Throttling or a passing failure slows the polling; it never ends it.
- * Progress is told from the polls' own answers: a status change at once, and every 30 s which jobs are
- * still waited for, so a job stuck in CANCELLING never leaves an empty log.
+ * Each branch with jobs still awaited is polled on its own schedule, one read per round: GetJob when one job
+ * is awaited there, the branch's ListJobs when its pages (known from discovery) cost fewer requests than a
+ * GetJob per awaited job. Polls come soon after the stop (a cancel often lands within seconds), then back
+ * off with jitter to a cap. Throttling or a passing failure slows a branch's polling; a failure for good ends
+ * it there only, and the other branches go on. Progress is told from the polls' own answers: a status change
+ * at once, and every 30 s how many jobs are still waited for, by status.
  */
 import type { Amplify } from './amplify.js'
 import { ActionError } from './errors.js'
-import { isFinal, needsWaiting, type Job, type JobOutcome } from './jobs.js'
+import { needsWaiting, type BranchRef, type Job, type JobOutcome } from './jobs.js'
+import { failureOf } from './plan.js'
+import type { Failure, WaitResults } from './types.js'
 
 export interface PollSchedule {
   /** The first poll comes this long after the stop. */
@@ -25,17 +29,10 @@ export const PROGRESS_EVERY_MS = 30_000
 
 /**
  * A poll may take the time left before the deadline, and no less than this, so that the poll made at the
- * deadline can still answer. Without a bound, a GetJob that never answers would hold the wait for every
+ * deadline can still answer. Without a bound, a read that never answers would hold the wait for every
  * request timeout and retry (about a minute) past wait-timeout.
  */
 const LAST_POLL_MS = 2_000
-
-export interface WaitResult {
-  outcomes: JobOutcome[]
-  /** Jobs that had not ended when the timeout passed. */
-  unfinished: JobOutcome[]
-  waitedMs: number
-}
 
 export interface Clock {
   now(): number
@@ -52,12 +49,14 @@ export interface WaitProgress {
 
 export interface WaitOptions {
   timeoutMs: number
+  /** How many ListJobs pages discovery read on a branch; unknown (a job id) means GetJob. */
+  pagesOf?: (branch: BranchRef) => number | undefined
   progress?: WaitProgress
   schedule?: PollSchedule
   clock?: Clock
 }
 
-const realClock: Clock = {
+export const realClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>
     new Promise(resolve => {
@@ -79,33 +78,69 @@ export function baseDelay(attempt: number, schedule: PollSchedule): number {
   return Math.min(schedule.maxDelayMs, schedule.firstDelayMs * 2 ** attempt)
 }
 
+/** GetJob per awaited job, or one ListJobs of the branch when its pages cost fewer requests. */
+export function pollBy(awaited: number, pages: number | undefined): 'GetJob' | 'ListJobs' {
+  return awaited > 1 && pages !== undefined && pages < awaited ? 'ListJobs' : 'GetJob'
+}
+
 export async function waitUntilEnded(
   amplify: Amplify,
   outcomes: readonly JobOutcome[],
   options: WaitOptions
-): Promise<WaitResult> {
+): Promise<WaitResults> {
   const { timeoutMs, progress = silent, schedule = DEFAULT_SCHEDULE, clock = realClock } = options
   const started = clock.now()
-  const deadline = started + timeoutMs
-  // A job's poll that fails for good ends every other job's polling too, so no timer outlives the step.
-  const failed = new AbortController()
-  const finished = new AbortController()
   const latest = [...outcomes]
-  const poll = (outcome: JobOutcome, i: number) =>
-    pollUntilFinal(amplify, outcome, { deadline, schedule, clock, failed }, (current, was) => {
-      latest[i] = current
-      progress.statusChanged(current.job, was)
-    })
-  if (outcomes.some(needsWaiting))
-    void tellProgress(clock, finished.signal, () => {
-      const waiting = latest.filter(needsWaiting).map(o => o.job)
-      if (waiting.length > 0) progress.stillWaiting(waiting, clock.now() - started)
-    })
+  const failed = new Set<number>() // jobs of branches whose reads failed for good
+  const failures: Failure[] = []
+  const branches = new Map<string, { branch: BranchRef; indices: number[] }>()
+  latest.forEach((outcome, i) => {
+    if (!needsWaiting(outcome)) return
+    const key = `${outcome.job.appId}\u0000${outcome.job.branchName}`
+    const entry = branches.get(key)
+    if (entry) entry.indices.push(i)
+    else
+      branches.set(key, {
+        branch: { appId: outcome.job.appId, branchName: outcome.job.branchName },
+        indices: [i]
+      })
+  })
+
+  const finished = new AbortController()
+  void tellProgress(clock, finished.signal, () => {
+    const waiting = latest.filter((o, i) => needsWaiting(o) && !failed.has(i)).map(o => o.job)
+    if (waiting.length > 0) progress.stillWaiting(waiting, clock.now() - started)
+  })
+  const poller: BranchPoller = {
+    amplify,
+    deadline: started + timeoutMs,
+    schedule,
+    clock,
+    update(i, job) {
+      const was = latest[i].job.status
+      latest[i] = { ...latest[i], job: { ...latest[i].job, status: job.status } }
+      if (job.status !== was) progress.statusChanged(latest[i].job, was)
+    },
+    current: i => latest[i]
+  }
   try {
-    const waited = await Promise.all(outcomes.map((o, i) => (needsWaiting(o) ? poll(o, i) : o)))
-    return { outcomes: waited, unfinished: waited.filter(needsWaiting), waitedMs: clock.now() - started }
+    await Promise.all(
+      [...branches.values()].map(async ({ branch, indices }) => {
+        const failure = await pollBranch(poller, branch, indices, options.pagesOf?.(branch))
+        if (failure) {
+          failures.push(failure)
+          for (const i of indices) failed.add(i)
+        }
+      })
+    )
   } finally {
     finished.abort()
+  }
+  return {
+    outcomes: latest,
+    unfinished: latest.filter((o, i) => needsWaiting(o) && !failed.has(i)),
+    failures,
+    waitedMs: clock.now() - started
   }
 }
 
@@ -118,45 +153,57 @@ async function tellProgress(clock: Clock, done: AbortSignal, tell: () => void): 
   }
 }
 
-interface PollContext {
+interface BranchPoller {
+  amplify: Amplify
   deadline: number
   schedule: PollSchedule
   clock: Clock
-  failed: AbortController
+  current(i: number): JobOutcome
+  update(i: number, job: Job): void
 }
 
-async function pollUntilFinal(
-  amplify: Amplify,
-  outcome: JobOutcome,
-  { deadline, schedule, clock, failed }: PollContext,
-  changed: (current: JobOutcome, was: string) => void
-): Promise<JobOutcome> {
-  let current = outcome
+/** Polls one branch until its awaited jobs are final or the deadline passes; a failure for good is returned. */
+async function pollBranch(
+  poller: BranchPoller,
+  branch: BranchRef,
+  indices: readonly number[],
+  pages: number | undefined
+): Promise<Failure | undefined> {
+  const { amplify, deadline, schedule, clock } = poller
   let step = 0
   for (;;) {
+    const awaited = indices.filter(i => needsWaiting(poller.current(i)))
     const remaining = deadline - clock.now()
-    if (remaining <= 0 || failed.signal.aborted) return current
+    if (awaited.length === 0 || remaining <= 0) return undefined
     const jittered = baseDelay(step, schedule) * (1 - schedule.jitter + 2 * schedule.jitter * clock.random())
-    await clock.sleep(Math.min(jittered, remaining), failed.signal)
-    if (failed.signal.aborted) return current
+    await clock.sleep(Math.min(jittered, remaining))
+    // A poll may take the time left, so that it cannot hold the wait past wait-timeout.
+    const signal = AbortSignal.timeout(Math.ceil(Math.max(deadline - clock.now(), LAST_POLL_MS)))
+    const by = pollBy(awaited.length, pages)
     try {
-      const budget = Math.ceil(Math.max(deadline - clock.now(), LAST_POLL_MS)) // AbortSignal.timeout takes whole ms
-      const job = await amplify.getJob(
-        current.job,
-        current.job.jobId,
-        AbortSignal.any([AbortSignal.timeout(budget), failed.signal])
+      let unseen = awaited
+      if (by === 'ListJobs') {
+        const wanted = new Set(awaited.map(i => poller.current(i).job.jobId))
+        const { jobs } = await amplify.listJobs(branch, {
+          seen: listed => [...wanted].every(id => listed.some(job => job.jobId === id)),
+          signal
+        })
+        const byId = new Map(jobs.map(job => [job.jobId, job]))
+        for (const i of awaited) {
+          const job = byId.get(poller.current(i).job.jobId)
+          if (job) poller.update(i, job)
+        }
+        unseen = awaited.filter(i => !byId.has(poller.current(i).job.jobId))
+      }
+      // GetJob for each awaited job, or for those a ListJobs did not show.
+      await Promise.all(
+        unseen.map(async i =>
+          poller.update(i, await amplify.getJob(branch, poller.current(i).job.jobId, signal))
+        )
       )
-      const was = current.job.status
-      current = { ...current, job: { ...current.job, status: job.status } }
-      if (job.status !== was) changed(current, was)
-      if (isFinal(job.status)) return current
       step++
     } catch (error) {
-      if (failed.signal.aborted) return current
-      if (!isPassing(error)) {
-        failed.abort(error)
-        throw error
-      }
+      if (!isPassing(error)) return failureOf(error, branch, by)
       step += 2 // throttled or failing after the SDK's own retries: back off one step further
     }
   }
