@@ -12,6 +12,8 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
   },
+  // Says once which Node runs the bundle in end-to-end runs (Node 24 where it can be had).
+  globalSetup: '<rootDir>/__tests__/support/global-setup.mjs',
   maxWorkers: process.env.JEST_MAX_WORKERS ?? 4,
   testTimeout: 30000,
   reporters: ['default', '<rootDir>/scripts/jest-passed-failed-reporter.cjs']

@@ -2,7 +2,7 @@
 // npm run bench: how fast the action is against the local Amplify-compatible server on 127.0.0.1, next to
 // the floor (a bare `node -e 0`) and to what people use today (`aws amplify stop-job` in a run: step).
 //
-//   stop by job id   node dist/index.js on Node 20 and Node 24, node -e 0 on both, and the AWS CLI
+//   stop by job id   dist/index.js on this machine's node and on Node 24, node -e 0 on both, and the AWS CLI
 //   naive            the bar a stop by id must keep: dist/index.js at most 0.90 of the wall time of the naive
 //                    bundle (scripts/bench/naive-stop.mjs, @actions/core + @aws-sdk/client-amplify sending one
 //                    StopJob, built with a plain `ncc build` into a temporary directory), the two run by turns
@@ -19,13 +19,13 @@
 // Every run needs a fresh in-progress job: hyperfine's --prepare calls this script's control server, which
 // resets the job on the Amplify server; the own loop does the same in-process.
 //
-// Options: --runs N, --long-wait-runs N, --only stop,naive,discovery,wait,sweep, --entry path/to/index.js (bench
-// another bundle, e.g. a copy of the previous dist/), --no-hyperfine, --no-cli, and --compare
-// path/to/other/index.js (repeatable): a before/after of stop by id on Node 24 and Node 20, the bundles run by
-// turns (A B, then B A, …) so that the load of a busy machine falls on all alike, with wall and CPU time
-// (user + system, from bash's `times`) and the median of the paired differences to A (--entry). With naive
-// also selected, the naive bundle joins those same turns instead of running on its own. Results are printed
-// as a table and written as JSON to bench-results/ (git-ignored).
+// Options: --help, --runs N, --long-wait-runs N, --only stop,naive,discovery,wait,sweep, --entry
+// path/to/index.js (bench another bundle, e.g. a copy of the previous dist/), --no-hyperfine, --no-cli, and
+// --compare path/to/other/index.js (repeatable): a before/after of stop by id on Node 24 and this machine's
+// node, the bundles run by turns (A B, then B A, …) so that the load of a busy machine falls on all alike,
+// with wall and CPU time (user + system, from bash's `times`) and the median of the paired differences to A
+// (--entry). With naive also selected, the naive bundle joins those same turns instead of running on its own.
+// Results are printed as a table and written as JSON to bench-results/ (git-ignored).
 import { spawn, spawnSync } from 'node:child_process'
 import {
   copyFileSync,
@@ -55,9 +55,16 @@ const { values: options } = parseArgs({
     entry: { type: 'string', default: ACTION_ENTRY },
     'no-hyperfine': { type: 'boolean', default: false },
     'no-cli': { type: 'boolean', default: false },
-    compare: { type: 'string', multiple: true, default: [] }
+    compare: { type: 'string', multiple: true, default: [] },
+    help: { type: 'boolean', default: false }
   }
 })
+if (options.help) {
+  // This file's opening comment, which says what each scenario measures and every option.
+  const header = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\nimport ')[0]
+  console.log(header.replace(/^#!.*\n/, '').replace(/^\/\/ ?/gm, ''))
+  process.exit(0)
+}
 const RUNS = Math.max(1, Number(options.runs))
 const LONG_WAIT_RUNS = Math.max(1, Number(options['long-wait-runs']))
 const WARMUP = 2
@@ -69,7 +76,7 @@ const NAIVE_SOURCE = path.join(root, 'scripts', 'bench', 'naive-stop.mjs')
 const NAIVE_LIMIT = 0.9
 const NAIVE_ROW = 'naive: ncc of @actions/core + client-amplify'
 const APP = 'dbench0001'
-const RUNTIME_NAMES = /** @type {const} */ (['node20', 'node24'])
+const RUNTIME_NAMES = /** @type {const} */ (['machine', 'node24'])
 
 // ---- tools on this machine ---------------------------------------------------------------------------
 
@@ -534,19 +541,18 @@ try {
           entry
         }))
       ],
-      COMPARE.length > 0 ? ['node24', 'node20'] : ['node24']
+      COMPARE.length > 0 ? ['node24', 'machine'] : ['node24']
     )
   }
   if (ONLY.has('discovery')) await benchDiscovery()
   if (ONLY.has('wait')) await benchWait()
   if (ONLY.has('sweep')) {
     console.log('\n== sweep')
+    // On this process's node and loader (tsx), which the sweep needs for the TypeScript test support.
     spawnSync(
-      RUNTIMES.node24,
-      [path.join(root, 'scripts/bench/sweep.mjs'), '--runs', String(Math.min(RUNS, 5))],
-      {
-        stdio: 'inherit'
-      }
+      process.execPath,
+      [...process.execArgv, path.join(root, 'scripts/bench/sweep.mjs'), '--runs', String(Math.min(RUNS, 5))],
+      { stdio: 'inherit' }
     )
   }
 } finally {

@@ -3,12 +3,12 @@
 // local Amplify server (whose job reaches CANCELLED cancelDelayMs after StopJob) and counts GetJob requests in
 // the server's request log. Takes a little over a minute.
 //
-//   node scripts/wait-cost.mjs [node20|node24]
+//   npx tsx scripts/wait-cost.mjs [machine|node24]
 import { runAction } from '../__tests__/support/action-runner.js'
 import { startAmplifyServer, TEST_CREDENTIALS } from '../__tests__/support/amplify-server.js'
 
 const APP_ID = 'd1a2b3c4d5e6f7'
-const runtime = process.argv[2] === 'node24' ? 'node24' : 'node20'
+const runtime = process.argv[2] === 'node24' ? 'node24' : 'machine'
 
 async function measure(cancelDelayMs) {
   const server = await startAmplifyServer({ cancelDelayMs })

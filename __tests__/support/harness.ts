@@ -2,7 +2,8 @@
 // e2e, security, budget and examples suites, and the Node 20 smoke test. Each test starts its own local
 // Amplify server (closed after the test), runs the step against it exactly as the runner would (inputs
 // defaulted from action.yml, INPUT_* variables, GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / event files), on the
-// Node that action.yml declares unless told otherwise, and asserts on what a workflow and the service saw.
+// Node that action.yml declares where it can be had (action-runner.ts's RUNTIMES.node24) unless told otherwise,
+// and asserts on what a workflow and the service saw.
 // Not a test file itself (jest only collects *.test.ts).
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -11,6 +12,7 @@ import { join } from 'node:path'
 import { afterAll, afterEach, expect } from '@jest/globals'
 import {
   actionManifest,
+  HAS_NODE24,
   ROOT,
   RUNTIMES,
   runAction,
@@ -27,7 +29,7 @@ import {
 } from './amplify-server.js'
 
 export { parseAnnotations, parseOutputFile } from './action-runner.js'
-export { ROOT, RUNTIMES, TEST_CREDENTIALS }
+export { HAS_NODE24, ROOT, RUNTIMES, TEST_CREDENTIALS }
 export type { ActionResult, AmplifyServer, Annotation, Runtime }
 
 /** The runtime action.yml declares (`runs.using`), which every step runs on unless a test says otherwise. */

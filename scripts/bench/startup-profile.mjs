@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Where the bundle's start-up time goes, for a stop by job id against the local Amplify server.
 //
-//   node scripts/bench/startup-profile.mjs [--runs 15] [--runtime node24|node20] [--top 15] [--dir dist-like/]
+//   npx tsx scripts/bench/startup-profile.mjs [--runs 15] [--runtime node24|machine] [--top 15] [--dir dist-like/]
 //
 // Builds src/ with ncc exactly as `npm run build` does (into a temporary directory, with --stats-out for the
 // module names), or takes an already-built directory with --dir (needs a stats.json beside index.js). It

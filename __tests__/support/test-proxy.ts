@@ -1,35 +1,57 @@
-// @ts-check
-// A small forward proxy for tests, as a self-hosted runner's corporate proxy behaves: plain HTTP
-// forwarding of absolute-URI requests and CONNECT tunnelling, with a log of what passed through.
-// It resolves the target itself from a fixed host map (the client never resolves it), and it never
-// connects anywhere but 127.0.0.1: any host the map does not name is refused with 502.
+// A small forward proxy for tests, as a self-hosted runner's corporate proxy behaves: plain HTTP forwarding of
+// absolute-URI requests and CONNECT tunnelling, with a log of what passed through. It resolves the target itself
+// from a fixed host map (the client never resolves it), and it never connects anywhere but 127.0.0.1: any host
+// the map does not name is refused with 502.
 import http from 'node:http'
 import net from 'node:net'
 
-/**
- * @param {import('./test-proxy').TestProxyOptions} [options]
- * @returns {Promise<import('./test-proxy').TestProxy>}
- */
-export async function startTestProxy(options = {}) {
+export interface TestProxyOptions {
+  /**
+   * The host names the proxy forwards to, all to 127.0.0.1 (the proxy resolves them, as a corporate proxy
+   * resolves names the runner cannot). Every other host is refused with 502.
+   */
+  hosts?: Record<string, '127.0.0.1'>
+  /** `user:password`: require this Basic Proxy-Authorization (else 407). Default: no authentication. */
+  auth?: string
+}
+
+/** One request the proxy received. */
+export interface ProxyLogEntry {
+  /** GET, DELETE, ... for a forwarded request; CONNECT for a tunnel. */
+  method: string
+  /** The absolute URI of a forwarded request, or host:port of a CONNECT. */
+  target: string
+  /** Whether the Proxy-Authorization matched (true when no authentication is required). */
+  authorized: boolean
+  /** Whether the request carried a Proxy-Authorization header at all (its value is never logged). */
+  proxyAuthorization: boolean
+  /** The status the proxy answered (200 for an established tunnel); 0 while pending. */
+  status: number
+}
+
+export interface TestProxy {
+  /** http://127.0.0.1:<port> */
+  readonly url: string
+  readonly port: number
+  /** Every request received, in arrival order. The same array for the proxy's lifetime. */
+  readonly requests: ProxyLogEntry[]
+  /** Stops listening and destroys open sockets and tunnels. */
+  close(): Promise<void>
+}
+
+const PROXY_AUTHENTICATE = { 'proxy-authenticate': 'Basic realm="test"' }
+
+export async function startTestProxy(options: TestProxyOptions = {}): Promise<TestProxy> {
   const hosts = new Set(Object.keys(options.hosts ?? {}).map(host => host.toLowerCase()))
   const expectedAuth = options.auth ? `Basic ${Buffer.from(options.auth).toString('base64')}` : undefined
-  /** @type {import('./test-proxy').ProxyLogEntry[]} */
-  const requests = []
-  /** @type {Set<net.Socket>} */
-  const sockets = new Set()
+  const requests: ProxyLogEntry[] = []
+  const sockets = new Set<net.Socket>()
 
-  /**
-   * Where the proxy connects for a target host: 127.0.0.1 for a mapped host, nothing otherwise.
-   * @param {string} host
-   */
-  const resolveTarget = host => (hosts.has(host.toLowerCase()) ? '127.0.0.1' : undefined)
+  /** Where the proxy connects for a target host: 127.0.0.1 for a mapped host, nowhere otherwise. */
+  const resolveTarget = (host: string) => (hosts.has(host.toLowerCase()) ? '127.0.0.1' : undefined)
 
-  /**
-   * Logs the request and checks the proxy credentials; returns false (after logging) when they are wrong.
-   * @param {http.IncomingMessage} req
-   * @param {string} target
-   */
-  function admit(req, target) {
+  /** Logs the request, with whether its proxy credentials are right. */
+  function admit(req: http.IncomingMessage, target: string): ProxyLogEntry {
     const auth = req.headers['proxy-authorization']
     const entry = {
       method: req.method ?? '',
@@ -44,15 +66,13 @@ export async function startTestProxy(options = {}) {
 
   const server = http.createServer((req, res) => {
     const entry = admit(req, req.url ?? '')
-    /** @param {number} status @param {string} message @param {Record<string, string>} [headers] */
-    const refuse = (status, message, headers = {}) => {
+    const refuse = (status: number, message: string, headers: Record<string, string> = {}) => {
       entry.status = status
       res.writeHead(status, { 'content-type': 'text/plain', ...headers })
       res.end(message)
     }
     if (!entry.authorized) return refuse(407, 'Proxy authentication required', PROXY_AUTHENTICATE)
-    /** @type {URL} */
-    let url
+    let url: URL
     try {
       url = new URL(req.url ?? '')
     } catch {
@@ -86,15 +106,13 @@ export async function startTestProxy(options = {}) {
     req.pipe(upstream)
   })
 
-  server.on('connect', (/** @type {http.IncomingMessage} */ req, /** @type {net.Socket} */ client, head) => {
+  server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
     const target = req.url ?? ''
     const entry = admit(req, target)
-    /** @param {string} statusLine */
-    const refuse = statusLine => {
+    const refuse = (statusLine: string) => {
       entry.status = Number(statusLine.split(' ')[0])
-      client.end(
-        `HTTP/1.1 ${statusLine}\r\n${statusLine.startsWith('407') ? 'Proxy-Authenticate: Basic realm="test"\r\n' : ''}\r\n`
-      )
+      const authenticate = statusLine.startsWith('407') ? 'Proxy-Authenticate: Basic realm="test"\r\n' : ''
+      client.end(`HTTP/1.1 ${statusLine}\r\n${authenticate}\r\n`)
     }
     if (!entry.authorized) return refuse('407 Proxy Authentication Required')
     const match = /^([^:[\]]+|\[[^\]]+\]):([0-9]{1,5})$/.exec(target)
@@ -120,24 +138,19 @@ export async function startTestProxy(options = {}) {
     socket.on('close', () => sockets.delete(socket))
   })
 
-  await new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve(undefined))
+    server.listen(0, '127.0.0.1', () => resolve())
   })
-  const port = /** @type {net.AddressInfo} */ (server.address()).port
+  const port = (server.address() as net.AddressInfo).port
 
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     requests,
-    clearRequests() {
-      requests.length = 0
-    },
     async close() {
       for (const socket of sockets) socket.destroy()
       await new Promise(resolve => server.close(() => resolve(undefined)))
     }
   }
 }
-
-const PROXY_AUTHENTICATE = { 'proxy-authenticate': 'Basic realm="test"' }
