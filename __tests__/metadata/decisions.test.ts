@@ -1,10 +1,12 @@
 // The decision records in docs/decisions/ match the code they describe: every file they name exists, and
 // what start-up.md quotes of the undici stub and of tsconfig.json is what those files say.
 import { describe, expect, it } from '@jest/globals'
-import { existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { ROOT } from '../support/action-runner.js'
-import { readRepoFile } from './repo-metadata.js'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const readRepoFile = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8')
 
 const decisions = readdirSync(path.join(ROOT, 'docs/decisions'))
   .filter(name => name.endsWith('.md'))

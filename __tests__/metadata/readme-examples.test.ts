@@ -1,105 +1,157 @@
+// README is for users: at most 20 kB, a contents list, a workflow that uses the action as its first code block,
+// and a link to every example in docs/examples/. A workflow shown in README or docs/ is marked with the example
+// file it shows and is that file byte for byte. Every relative link in README, CONTRIBUTING and docs/ resolves,
+// anchors included.
 import { describe, expect, it } from '@jest/globals'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import * as prettier from 'prettier'
-import {
-  ROOT,
-  listRepoFiles,
-  readRepoFile,
-  readmeExampleProblems,
-  readmeYamlBlocks,
-  workflowSchemaErrors,
-  type TextFile
-} from './repo-metadata.js'
+import { fileURLToPath } from 'node:url'
+import { parse as parseYaml } from 'yaml'
 
-const readme = readRepoFile('README.md')
-const examples: TextFile[] = listRepoFiles('docs/examples', /\.ya?ml$/).map(file => ({
-  path: file,
-  text: readRepoFile(file)
-}))
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8')
+const readme = read('README.md')
+const examples = readdirSync(path.join(ROOT, 'docs/examples'))
+  .filter(name => /\.ya?ml$/.test(name))
+  .sort()
+  .map(name => `docs/examples/${name}`)
+const pages = [
+  'README.md',
+  'CONTRIBUTING.md',
+  ...readdirSync(path.join(ROOT, 'docs'))
+    .filter(name => name.endsWith('.md'))
+    .map(name => `docs/${name}`),
+  ...readdirSync(path.join(ROOT, 'docs/decisions'))
+    .filter(name => name.endsWith('.md'))
+    .map(name => `docs/decisions/${name}`)
+]
 
-describe("README's workflow examples are the files in docs/examples", () => {
-  it('has examples, and the README shows each of them', () => {
-    expect(examples.length).toBeGreaterThanOrEqual(7)
-    expect(readmeYamlBlocks(readme).filter(block => block.example).length).toBe(examples.length)
+interface Block {
+  line: number
+  language: string
+  content: string
+  /** The file named by an `<!-- example: path -->` line above the fence (blank lines between allowed). */
+  example?: string
+}
+
+function codeBlocks(markdown: string): Block[] {
+  const lines = markdown.split('\n')
+  const blocks: Block[] = []
+  for (let i = 0; i < lines.length; i++) {
+    const fence = /^(`{3,}|~{3,})\s*(\S*)\s*$/.exec(lines[i])
+    if (!fence) continue
+    let end = i + 1
+    while (end < lines.length && lines[end] !== fence[1]) end++
+    let above = i - 1
+    while (above >= 0 && lines[above].trim() === '') above--
+    const marker = /^<!--\s*example:\s*(\S+)\s*-->$/.exec(lines[above]?.trim() ?? '')
+    blocks.push({
+      line: i + 1,
+      language: fence[2],
+      content: lines
+        .slice(i + 1, end)
+        .map(line => `${line}\n`)
+        .join(''),
+      example: marker?.[1]
+    })
+    i = end
+  }
+  return blocks
+}
+
+/** The text outside fenced code blocks. */
+const prose = (markdown: string): string => markdown.replace(/^(`{3,}|~{3,})[^\n]*\n[\s\S]*?^\1[ \t]*$/gm, '')
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to hyphens; repeats get -1, -2. */
+function anchors(markdown: string): Set<string> {
+  const seen = new Map<string, number>()
+  const result = new Set<string>()
+  for (const [, heading] of prose(markdown).matchAll(/^#{1,6}\s+(.+?)\s*#*\s*$/gm)) {
+    const slug = heading
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+      .replace(/\s/g, '-')
+    const count = seen.get(slug) ?? 0
+    seen.set(slug, count + 1)
+    result.add(count === 0 ? slug : `${slug}-${count}`)
+  }
+  return result
+}
+
+const isWorkflow = (text: string): boolean => {
+  try {
+    const value: unknown = parseYaml(text)
+    return typeof value === 'object' && value !== null && 'on' in value && 'jobs' in value
+  } catch {
+    return false
+  }
+}
+
+describe('README', () => {
+  it('is at most 20,000 bytes', () => {
+    expect(Buffer.byteLength(readme)).toBeLessThanOrEqual(20_000)
   })
 
-  it('shows every example file, byte for byte, and no unmarked workflow', () => {
-    expect(readmeExampleProblems(readme, examples)).toEqual([])
+  it('opens with a contents list that links every section', () => {
+    const contents = readme.slice(0, readme.search(/^## /m))
+    const sections = [...prose(readme).matchAll(/^## (.+)$/gm)].map(([, title]) => title)
+    expect(sections.length).toBeGreaterThan(5)
+    const targets = anchors(readme)
+    const unlisted = sections.filter(title => {
+      const slug = [...anchors(`## ${title}`)][0]
+      return !targets.has(slug) || !contents.includes(`](#${slug})`)
+    })
+    expect(unlisted).toEqual([])
   })
 
-  it.each(examples.map(file => [file.path, file.text]))(
-    '%s is a valid workflow for the official schema',
-    (name, text) => {
-      expect(workflowSchemaErrors(text, name)).toEqual([])
-    }
-  )
-
-  it("the Quick start, the README's first example, is the closed-pull-request workflow", () => {
-    const first = readmeYamlBlocks(readme)[0]
-    expect(readme.indexOf('## Quick start')).toBeLessThan(readme.indexOf(first.content))
+  it('shows, as its first code block, the closed-pull-request workflow using the action', () => {
+    const [first] = codeBlocks(readme)
     expect(first.example).toBe('docs/examples/pull-request-closed.yml')
+    expect(first.content).toMatch(/^\s+(?:- )?uses: amplify-stop-job\/amplify-stop-job@/m)
+    expect(readme.indexOf('## Quick start')).toBeLessThan(readme.indexOf(first.content))
   })
 
-  it('stay paired after `npm run format` (prettier) rewrites the README and the examples', async () => {
-    const format = async (text: string, file: string): Promise<string> => {
-      const filepath = path.join(ROOT, file)
-      return prettier.format(text, { ...(await prettier.resolveConfig(filepath)), filepath })
+  it('links every example in docs/examples/', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(7)
+    expect(examples.filter(file => !readme.includes(`](${file})`))).toEqual([])
+  })
+})
+
+describe('workflows shown in README and docs/', () => {
+  it.each(pages)('%s marks each with the example it shows, and shows that file byte for byte', page => {
+    const problems: string[] = []
+    for (const block of codeBlocks(read(page))) {
+      if (!block.example) {
+        if (isWorkflow(block.content)) {
+          problems.push(
+            `line ${block.line}: a workflow with no "<!-- example: docs/examples/….yml -->" above it`
+          )
+        }
+        continue
+      }
+      if (!examples.includes(block.example)) problems.push(`line ${block.line}: no file ${block.example}`)
+      else if (read(block.example) !== block.content) {
+        problems.push(
+          `line ${block.line}: differs from ${block.example} (npm run docs copies it into README)`
+        )
+      }
     }
-    const formatted = await Promise.all(
-      examples.map(async file => ({ ...file, text: await format(file.text, file.path) }))
-    )
-    expect(formatted).toEqual(examples)
-    expect(readmeExampleProblems(await format(readme, 'README.md'), examples)).toEqual([])
+    expect(problems).toEqual([])
   })
+})
 
-  describe('catches drift', () => {
-    const marked = readmeYamlBlocks(readme).find(block => block.example)!
-    const file = examples.find(example => example.path === marked.example)!
-
-    it('a README block edited without its file', () => {
-      const edited = readme.replace(
-        marked.content,
-        marked.content.replace('runs-on: ubuntu-latest', 'runs-on: ubuntu-24.04')
-      )
-      expect(readmeExampleProblems(edited, examples).join('\n')).toMatch(
-        new RegExp(`the block differs from ${file.path.replace(/\./g, '\\.')} \\(line \\d+ of the block`)
-      )
-    })
-
-    it('a file edited without the README', () => {
-      const changed = examples.map(example =>
-        example === file ? { ...example, text: `${example.text}# one more line\n` } : example
-      )
-      expect(readmeExampleProblems(readme, changed).join('\n')).toMatch(/differs from/)
-    })
-
-    it('a new example file the README does not show', () => {
-      const more = [...examples, { path: 'docs/examples/new.yml', text: 'on: push\njobs: {}\n' }]
-      expect(readmeExampleProblems(readme, more)).toEqual([
-        'docs/examples/new.yml is not shown in the README'
-      ])
-    })
-
-    it('a workflow pasted into the README without its marker', () => {
-      const unmarked = `${readme}\n\`\`\`yaml\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: true\n\`\`\`\n`
-      expect(readmeExampleProblems(unmarked, examples).join('\n')).toMatch(
-        /a workflow example with no .* line above it/
-      )
-    })
-
-    it('a marker naming a file that does not exist', () => {
-      const wrong = readme.replace(
-        `<!-- example: ${file.path} -->`,
-        '<!-- example: docs/examples/missing.yml -->'
-      )
-      const problems = readmeExampleProblems(wrong, examples).join('\n')
-      expect(problems).toMatch(/docs\/examples\/missing\.yml does not exist/)
-      expect(problems).toMatch(new RegExp(`${file.path.replace(/\./g, '\\.')} is not shown in the README`))
-    })
-
-    it('leaves YAML that is not a workflow alone', () => {
-      const fragment = `${readme}\n\`\`\`yaml\nwith:\n  app-id: d123\n\`\`\`\n`
-      expect(readmeExampleProblems(fragment, examples)).toEqual([])
-    })
+describe('links in README, CONTRIBUTING and docs/', () => {
+  it.each(pages)('%s links only to files and headings that exist', page => {
+    const broken: string[] = []
+    for (const [, target] of prose(read(page)).matchAll(/\]\(([^)\s]+)\)/g)) {
+      if (/^[a-z]+:/i.test(target)) continue // https:, mailto:
+      const [file, anchor] = target.split('#')
+      const resolved = file === '' ? page : path.normalize(path.join(path.dirname(page), file))
+      if (!existsSync(path.join(ROOT, resolved))) broken.push(`${target}: no such file`)
+      else if (anchor !== undefined && resolved.endsWith('.md') && !anchors(read(resolved)).has(anchor)) {
+        broken.push(`${target}: no such heading in ${resolved}`)
+      }
+    }
+    expect(broken).toEqual([])
   })
 })

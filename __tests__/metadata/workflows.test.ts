@@ -1,17 +1,26 @@
+// The repository's workflows and the examples in docs/examples/: valid for the official workflow schema,
+// third-party actions pinned to full commit SHAs, CI running every check, and every use of this action giving
+// only inputs action.yml declares.
 import { describe, expect, it } from '@jest/globals'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { parse as parseYaml } from 'yaml'
-import {
-  ROOT,
-  actionNames,
-  listRepoFiles,
-  parseActionManifest,
-  readRepoFile,
-  workflowSchemaErrors
-} from './repo-metadata.js'
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+const readRepoFile = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8')
+const listRepoFiles = (folder: string): string[] =>
+  readdirSync(path.join(ROOT, folder))
+    .filter(name => /\.ya?ml$/.test(name))
+    .sort()
+    .map(name => `${folder}/${name}`)
+const workflowSchemaErrors = (text: string, name: string): string[] =>
+  parseWorkflow({ name, content: text }, new NoOperationTraceWriter())
+    .context.errors.getErrors()
+    .map(error => error.message)
 
 interface Step {
   uses?: string
@@ -24,12 +33,46 @@ interface Workflow {
   jobs: Record<string, { steps?: Step[] }>
 }
 
-const workflowFiles = listRepoFiles('.github/workflows', /\.ya?ml$/)
-const exampleFiles = listRepoFiles('docs/examples', /\.ya?ml$/)
+const workflowFiles = listRepoFiles('.github/workflows')
+const exampleFiles = listRepoFiles('docs/examples')
 const load = (file: string): Workflow => parseYaml(readRepoFile(file)) as Workflow
 const steps = (file: string): Step[] => Object.values(load(file).jobs).flatMap(job => job.steps ?? [])
-const action = actionNames(parseActionManifest(readRepoFile('action.yml')).template)
+const manifest = parseYaml(readRepoFile('action.yml')) as {
+  inputs: Record<string, { description: string }>
+  runs: { using: string }
+}
+const inputs = Object.keys(manifest.inputs)
+const aliases = inputs.filter(name => /^Alias of /.test(manifest.inputs[name].description))
 const THIS_ACTION = /^(\.\/?|amplify-stop-job\/amplify-stop-job@.+)$/
+
+/**
+ * `uses:` lines of third-party actions not pinned as `owner/repo@<40 hex> # vX.Y.Z`, and actions pinned to
+ * two different commits across the files (one pin per action keeps Dependabot's updates whole).
+ */
+function unpinned(files: readonly string[]): string[] {
+  const problems: string[] = []
+  const pinOf = new Map<string, string>()
+  for (const file of files) {
+    readRepoFile(file)
+      .split('\n')
+      .forEach((line, i) => {
+        const uses = /^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/.exec(line)
+        if (!uses || THIS_ACTION.test(uses[1])) return
+        const pinned = /^([\w.-]+\/[\w./-]+)@([0-9a-f]{40})$/.exec(uses[1])
+        const comment = /^\s+# v\d+\.\d+\.\d+$/.exec(uses[2])
+        if (!pinned || !comment) {
+          problems.push(`${file}:${i + 1}: ${line.trim()}`)
+          return
+        }
+        const repo = pinned[1].split('/').slice(0, 2).join('/')
+        const pin = `${pinned[2]}${uses[2]}`
+        if (pinOf.has(repo) && pinOf.get(repo) !== pin)
+          problems.push(`${file}:${i + 1}: ${repo} pinned twice differently`)
+        pinOf.set(repo, pin)
+      })
+  }
+  return problems
+}
 
 describe('the repository workflows', () => {
   it('are CI, check-dist and self-test (and CodeQL)', () => {
@@ -47,40 +90,20 @@ describe('the repository workflows', () => {
   })
 
   it('pin every third-party action to a full commit SHA, with its version in a comment', () => {
-    const unpinned: string[] = []
-    const shaOf = new Map<string, string>()
-    for (const file of workflowFiles) {
-      readRepoFile(file)
-        .split('\n')
-        .forEach((line, i) => {
-          const uses = /^\s*(?:-\s+)?uses:\s*(\S+)(.*)$/.exec(line)
-          if (!uses || uses[1].startsWith('./')) return
-          const pinned = /^([\w.-]+\/[\w./-]+)@([0-9a-f]{40})$/.exec(uses[1])
-          const comment = /^\s+# v\d+\.\d+\.\d+$/.exec(uses[2])
-          if (!pinned || !comment) unpinned.push(`${file}:${i + 1}: ${line.trim()}`)
-          else {
-            const repo = pinned[1].split('/').slice(0, 2).join('/')
-            const pin = `${pinned[2]}${uses[2]}`
-            if (shaOf.has(repo) && shaOf.get(repo) !== pin)
-              unpinned.push(`${file}:${i + 1}: ${repo} pinned twice differently`)
-            shaOf.set(repo, pin)
-          }
-        })
-    }
-    expect(unpinned).toEqual([])
-    expect(shaOf.size).toBeGreaterThanOrEqual(3)
+    expect(unpinned(workflowFiles)).toEqual([])
   })
 
-  it('CI lints, checks formatting, typechecks, runs actionlint and tests on the Node version action.yml runs on', () => {
+  it('CI lints, checks formatting and the README tables, typechecks, runs actionlint and tests on the Node version action.yml runs on', () => {
     const ci = steps('.github/workflows/ci.yml')
     const node = ci.find(step => step.uses?.startsWith('actions/setup-node@'))
-    const runtime = parseActionManifest(readRepoFile('action.yml')).template.runs.using
+    const runtime = manifest.runs.using
     expect(`node${node?.with?.['node-version']}`).toBe(runtime)
     expect(node?.with?.cache).toBe('npm')
     expect(ci.map(step => step.run).filter(Boolean)).toEqual([
       'npm ci',
       'npm run lint',
       'npm run format:check',
+      'npm run docs:check',
       'npm run typecheck',
       'npm run actionlint',
       'npm test'
@@ -124,6 +147,17 @@ describe('the repository workflows', () => {
   })
 })
 
+describe('the examples in docs/examples/', () => {
+  it.each(exampleFiles)('%s is valid for the official workflow schema', file => {
+    expect(workflowSchemaErrors(readRepoFile(file), file)).toEqual([])
+  })
+
+  it('pin every third-party action to a full commit SHA, with its version in a comment', () => {
+    expect(exampleFiles.length).toBeGreaterThanOrEqual(7)
+    expect(unpinned(exampleFiles)).toEqual([])
+  })
+})
+
 describe('every use of this action, in the workflows and the examples', () => {
   const uses = [...workflowFiles, ...exampleFiles].flatMap(file =>
     steps(file)
@@ -135,16 +169,17 @@ describe('every use of this action, in the workflows and the examples', () => {
     expect(uses.length).toBeGreaterThanOrEqual(exampleFiles.length)
     const unknown = uses.flatMap(({ file, step }) =>
       Object.keys(step.with ?? {})
-        .filter(name => !action.inputs.includes(name))
+        .filter(name => !inputs.includes(name))
         .map(name => `${file}: ${name}`)
     )
     expect(unknown).toEqual([])
   })
 
   it('uses the documented names, not their API-style aliases', () => {
+    expect(aliases.length).toBeGreaterThan(0)
     const aliased = uses.flatMap(({ file, step }) =>
       Object.keys(step.with ?? {})
-        .filter(name => action.aliases.has(name))
+        .filter(name => aliases.includes(name))
         .map(name => `${file}: ${name}`)
     )
     expect(aliased).toEqual([])
