@@ -388,10 +388,11 @@ export function nothingFoundNote(nothing: NothingFound): string {
       const { plan, selection } = nothing
       const { branchName, appId } = plan.target
       if (plan.missingBranch !== undefined) {
-        const preview = PREVIEW_BRANCH.test(branchName)
-          ? ' (Amplify deletes a preview branch when its pull request closes)'
-          : ''
-        return `${plan.missingBranch} Nothing to stop${preview}.${lookedFor(nothing.findTimeoutSeconds)}`
+        // A closed pull request's preview branch is gone by design: no advice to check branch-name then.
+        const missing = PREVIEW_BRANCH.test(branchName)
+          ? `Branch ${logQuote(branchName)} was not found in app ${inertLine(appId)}: nothing to stop (Amplify deletes a preview branch when its pull request closes).`
+          : `${plan.missingBranch} Nothing to stop.`
+        return missing + lookedFor(nothing.findTimeoutSeconds)
       }
       const where = `on branch ${logQuote(branchName)} of app ${inertLine(appId)}`
       const filtered = leftAloneClause(plan.leftAlone, selection)

@@ -1,127 +1,106 @@
-// A service that throttles, fails, drops connections and hangs: the action retries what is transient, gives up
-// after a bounded number of attempts with a clear message, and never hangs. The tests run concurrently: their
-// time is mostly waiting (back-offs, and a 10 s request timeout), each against a server of its own.
+// A service that throttles, fails, drops connections, hangs or refuses the credentials: the action retries what
+// is transient (only the failed request, with the next attempt number), gives up after AWS_MAX_ATTEMPTS with
+// a message that says what to do, and never hangs. Concurrent: the time is mostly back-offs and timeouts.
 import { describe, expect, it } from '@jest/globals'
+import type { FaultSpec } from '../support/amplify-server.js'
 import { expectFailure, expectSuccess, runStep, startServer, statuses } from '../support/harness.js'
 
 const APP = 'd4d5e6f7a8b9c0'
-const byId = { 'app-id': APP, 'branch-name': 'main', 'job-id': '1' }
+const discovery = { 'app-id': APP, 'branch-name': 'main' }
+const byId = { ...discovery, 'job-id': '1' }
 
 describe('faults', () => {
-  it.concurrent(
-    'retries StopJob through two 429s and succeeds, the retries visible in the request log',
-    async () => {
+  it.concurrent.each<[string, FaultSpec, Record<string, string>, string[]]>([
+    [
+      'two 429s on StopJob',
+      { operation: 'StopJob', kind: 'throttle', times: 2 },
+      byId,
+      ['StopJob 429 1', 'StopJob 429 2', 'StopJob 200 3']
+    ],
+    [
+      'two 429s on ListJobs',
+      { operation: 'ListJobs', kind: 'throttle', times: 2 },
+      discovery,
+      ['ListJobs 429 1', 'ListJobs 429 2', 'ListJobs 200 3', 'StopJob 200 1']
+    ],
+    ['a reset StopJob', { operation: 'StopJob', kind: 'reset' }, byId, ['StopJob reset 1', 'StopJob 200 2']],
+    [
+      'a reset ListJobs',
+      { operation: 'ListJobs', kind: 'reset' },
+      discovery,
+      ['ListJobs reset 1', 'ListJobs 200 2', 'StopJob 200 1']
+    ],
+    [
+      'a 500 on StopJob',
+      { operation: 'StopJob', kind: 'internal' },
+      discovery,
+      ['ListJobs 200 1', 'StopJob 500 1', 'StopJob 200 2']
+    ]
+  ])(
+    'retries %s and succeeds: only the failed request again, with the next attempt number',
+    async (_, fault, inputs, sent) => {
       const server = await startServer({ cancelDelayMs: Infinity })
       server.addJob(APP, 'main')
-      server.addFault({ operation: 'StopJob', kind: 'throttle', times: 2 })
+      server.addFault(fault)
 
-      const result = await runStep(server, { inputs: byId })
+      const result = await runStep(server, { inputs })
 
       expectSuccess(result)
-      expect(server.requests.map(r => [r.operation, r.status, r.attempt])).toEqual([
-        ['StopJob', 429, 1],
-        ['StopJob', 429, 2],
-        ['StopJob', 200, 3]
-      ])
-      expect(server.requests.map(r => r.errorType)).toEqual([
-        'LimitExceededException',
-        'LimitExceededException',
-        undefined
-      ])
+      expect(server.requests.map(r => `${r.operation} ${r.status} ${r.attempt}`)).toEqual(sent)
       expect(result.outputs).toMatchObject({ 'job-id': '1', status: 'CANCELLING', 'stopped-count': '1' })
       expect(result.annotations).toEqual([])
       expect(server.getJob(APP, 'main', '1').status).toBe('CANCELLING')
     }
   )
 
-  it.concurrent('retries ListJobs through throttling too, in discovery', async () => {
-    const server = await startServer({ cancelDelayMs: Infinity })
-    server.addJob(APP, 'main')
-    server.addFault({ operation: 'ListJobs', kind: 'throttle', times: 2 })
-
-    const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
-
-    expectSuccess(result)
-    expect(statuses(server)).toEqual(['ListJobs 429', 'ListJobs 429', 'ListJobs 200', 'StopJob 200'])
-  })
-
-  it.concurrent(
-    'gives up on a persistent 500 after 5 attempts, with a message saying it is on Amplify’s side',
-    async () => {
+  it.concurrent.each<[string, FaultSpec, Record<string, string>, number, string]>([
+    [
+      'a 500 on every StopJob, 5 attempts by default',
+      { operation: 'StopJob', kind: 'internal', times: Infinity },
+      byId,
+      5,
+      `Amplify failed StopJob for job 1 on branch "main" after 5 attempts (InternalFailureException: An internal error occurred.). This is on Amplify's side: re-run the job later.`
+    ],
+    [
+      'a 500 on every StopJob, AWS_MAX_ATTEMPTS 2',
+      { operation: 'StopJob', kind: 'internal', times: Infinity },
+      byId,
+      2,
+      `Amplify failed StopJob for job 1 on branch "main" after 2 attempts (InternalFailureException: An internal error occurred.). This is on Amplify's side: re-run the job later.`
+    ],
+    [
+      'throttling of every ListJobs, AWS_MAX_ATTEMPTS 3',
+      { operation: 'ListJobs', kind: 'throttle', times: Infinity },
+      discovery,
+      3,
+      'Amplify kept throttling ListJobs for branch "main" after 3 attempts (LimitExceededException). Wait and re-run the job, or run fewer Amplify calls at once (AWS_MAX_ATTEMPTS raises the retries).'
+    ]
+  ])(
+    'gives up on %s, saying what to do, with the outputs set',
+    async (_, fault, inputs, attempts, message) => {
       const server = await startServer()
       server.addJob(APP, 'main')
-      server.addFault({ operation: 'StopJob', kind: 'internal', times: Infinity })
+      server.addFault(fault)
 
-      const result = await runStep(server, { inputs: byId })
+      const result = await runStep(server, {
+        inputs,
+        env: attempts === 5 ? {} : { AWS_MAX_ATTEMPTS: String(attempts) }
+      })
 
-      expectFailure(
-        result,
-        'Amplify failed StopJob for job 1 on branch "main" after 5 attempts',
-        'InternalFailureException',
-        "This is on Amplify's side: re-run the job later."
+      expect(expectFailure(result)).toBe(message)
+      expect(server.requests.map(r => `${r.operation} ${r.status} ${r.attempt}`)).toEqual(
+        Array.from(
+          { length: attempts },
+          (_, i) => `${fault.operation} ${fault.kind === 'throttle' ? 429 : 500} ${i + 1}`
+        )
       )
-      expect(statuses(server)).toEqual(Array(5).fill('StopJob 500'))
-      // outputs are written before the step fails: nothing was stopped
       expect(result.outputs).toMatchObject({ 'job-id': '', status: '', jobs: '[]', 'stopped-count': '0' })
       expect(server.getJob(APP, 'main', '1').status).toBe('RUNNING')
     }
   )
 
-  it.concurrent('honours AWS_MAX_ATTEMPTS for the number of attempts', async () => {
-    const server = await startServer()
-    server.addJob(APP, 'main')
-    server.addFault({ operation: 'StopJob', kind: 'internal', times: Infinity })
-
-    const result = await runStep(server, { inputs: byId, env: { AWS_MAX_ATTEMPTS: '2' } })
-
-    expectFailure(result, 'after 2 attempts', 'InternalFailureException')
-    expect(statuses(server)).toEqual(['StopJob 500', 'StopJob 500'])
-  })
-
-  it.concurrent('gives up on persistent throttling with a message saying what to do', async () => {
-    const server = await startServer()
-    server.addJob(APP, 'main')
-    server.addFault({ operation: 'ListJobs', kind: 'throttle', times: Infinity })
-
-    const result = await runStep(server, {
-      inputs: { 'app-id': APP, 'branch-name': 'main' },
-      env: { AWS_MAX_ATTEMPTS: '3' }
-    })
-
-    expectFailure(
-      result,
-      'Amplify kept throttling ListJobs for branch "main" after 3 attempts (LimitExceededException)',
-      'Wait and re-run the job'
-    )
-    expect(statuses(server)).toEqual(['ListJobs 429', 'ListJobs 429', 'ListJobs 429'])
-  })
-
-  it.concurrent('retries after a reset connection', async () => {
-    const server = await startServer({ cancelDelayMs: Infinity })
-    server.addJob(APP, 'main')
-    server.addFault({ operation: 'StopJob', kind: 'reset' })
-
-    const result = await runStep(server, { inputs: byId })
-
-    expectSuccess(result)
-    expect(statuses(server)).toEqual(['StopJob reset', 'StopJob 200'])
-    expect(result.outputs).toMatchObject({ status: 'CANCELLING', 'stopped-count': '1' })
-    expect(server.getJob(APP, 'main', '1').status).toBe('CANCELLING')
-  })
-
-  it.concurrent('retries a discovery whose connection was reset', async () => {
-    const server = await startServer({ cancelDelayMs: Infinity })
-    server.addJob(APP, 'main')
-    server.addFault({ operation: 'ListJobs', kind: 'reset' })
-
-    const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main' } })
-
-    expectSuccess(result)
-    expect(statuses(server)).toEqual(['ListJobs reset', 'ListJobs 200', 'StopJob 200'])
-  })
-
   it.concurrent(
-    'abandons a response that never comes, retries, and ends well within a minute',
+    'abandons an answer that never comes after the 10 s request timeout, retries, and succeeds',
     async () => {
       const server = await startServer({ cancelDelayMs: Infinity })
       server.addJob(APP, 'main')
@@ -131,13 +110,34 @@ describe('faults', () => {
 
       expectSuccess(result)
       expect(statuses(server)).toEqual(['StopJob hang', 'StopJob 200'])
-      expect(result.outputs).toMatchObject({ status: 'CANCELLING', 'stopped-count': '1' })
-      // The action's request timeout is 10 s: the retry comes after it, and the whole run well within a minute.
       const [hung, retried] = server.requests
       expect(retried.time - hung.time).toBeGreaterThanOrEqual(9_500)
-      expect(result.durationMs).toBeLessThan(40_000)
+      expect(result.outputs).toMatchObject({ status: 'CANCELLING', 'stopped-count': '1' })
       expect(server.getJob(APP, 'main', '1').status).toBe('CANCELLING')
     },
     60_000
+  )
+
+  it.concurrent(
+    'refused credentials (a wrong secret) fail at once, saying to check configure-aws-credentials',
+    async () => {
+      const server = await startServer()
+      server.addJob(APP, 'main')
+
+      const result = await runStep(server, {
+        inputs: discovery,
+        env: { AWS_SECRET_ACCESS_KEY: 'not-the-secret' }
+      })
+
+      expectFailure(
+        result,
+        /^Amplify ListJobs refused the AWS credentials \(InvalidSignatureException: The request signature we calculated does not match/,
+        'Check that aws-actions/configure-aws-credentials ran before this step, for the account and region us-east-1 of the app.'
+      )
+      expect(server.requests.map(r => [r.operation, r.status, r.signature])).toEqual([
+        ['ListJobs', 403, 'invalid']
+      ])
+      expect(server.getJob(APP, 'main', '1').status).toBe('RUNNING')
+    }
   )
 })

@@ -30,7 +30,7 @@ describe('the runtimes', () => {
 })
 
 describe('on this machine’s node (Node 20 here)', () => {
-  it('the bundle stops a job by id, with one StopJob', async () => {
+  it.concurrent('the bundle stops a job by id, with one StopJob', async () => {
     const server = await startServer({ cancelDelayMs: Infinity })
     server.addJobs(APP, 'main', 2)
 
@@ -46,29 +46,32 @@ describe('on this machine’s node (Node 20 here)', () => {
     expect(server.getJob(APP, 'main', '1').status).toBe('RUNNING')
   })
 
-  it('npm run demo stops the branch’s two builds, waits until they are cancelled, and exits 0', async () => {
-    // As a maintainer runs it: npm, from the repository, without jest's NODE_OPTIONS.
-    const child = spawn('npm', ['run', '--silent', 'demo'], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_OPTIONS: undefined, npm_config_update_notifier: 'false' },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', chunk => (stdout += chunk))
-    child.stderr.on('data', chunk => (stderr += chunk))
-    const exitCode = await new Promise<number | null>((resolve, reject) => {
-      child.on('error', reject)
-      child.on('close', resolve)
-    })
+  it.concurrent(
+    'npm run demo stops the branch’s two builds, waits until they are cancelled, and exits 0',
+    async () => {
+      // As a maintainer runs it: npm, from the repository, without jest's NODE_OPTIONS.
+      const child = spawn('npm', ['run', '--silent', 'demo'], {
+        cwd: ROOT,
+        env: { ...process.env, NODE_OPTIONS: undefined, npm_config_update_notifier: 'false' },
+        stdio: ['ignore', 'pipe', 'pipe']
+      })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', chunk => (stdout += chunk))
+      child.stderr.on('data', chunk => (stderr += chunk))
+      const exitCode = await new Promise<number | null>((resolve, reject) => {
+        child.on('error', reject)
+        child.on('close', resolve)
+      })
 
-    expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' })
-    expect(stdout).toContain('Stopped job 3 on branch "main" (PENDING → CANCELLING)')
-    expect(stdout).toContain('Stopped job 2 on branch "main" (RUNNING → CANCELLING)')
-    expect(stdout).toContain('Job 2 on branch "main" is now CANCELLED (was CANCELLING)')
-    expect(stdout).toMatch(/^ {2}stopped-count: 2$/m)
-    expect(stdout).toMatch(/^ {2}status: CANCELLED$/m)
-    expect(stdout).not.toContain('(signature invalid)')
-    expect(stdout).toContain('The step succeeded.')
-  })
+      expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: '' })
+      expect(stdout).toContain('Stopped job 3 on branch "main" (PENDING → CANCELLING)')
+      expect(stdout).toContain('Stopped job 2 on branch "main" (RUNNING → CANCELLING)')
+      expect(stdout).toContain('Job 2 on branch "main" is now CANCELLED (was CANCELLING)')
+      expect(stdout).toMatch(/^ {2}stopped-count: 2$/m)
+      expect(stdout).toMatch(/^ {2}status: CANCELLED$/m)
+      expect(stdout).not.toContain('(signature invalid)')
+      expect(stdout).toContain('The step succeeded.')
+    }
+  )
 })

@@ -1,196 +1,238 @@
-// Stopping one job by id, as a workflow step: the bundled action, the real SDK and signing, a local server.
+// Stopping one job by id (a number or a job ARN) as a workflow step: dist/index.js on Node 24, the real SDK
+// and signing, a local server; every test counts the requests that reached it. Also: a bad input fails before
+// any request (a few kinds through the bundle; every bad value is the settings unit test's).
 import { describe, expect, it } from '@jest/globals'
+import type { FaultSpec } from '../support/amplify-server.js'
 import {
   calls,
   expectAllSigned,
   expectFailure,
+  expectInputError,
   expectSuccess,
   jobsPath,
+  pushEvent,
   runStep,
-  startServer
+  startServer,
+  statuses,
+  type StepRun
 } from '../support/harness.js'
 
 const APP = 'd1a2b3c4d5e6f7'
+const byId = (jobId: string) => ({ 'app-id': APP, 'branch-name': 'main', 'job-id': jobId })
+const REFUSED: FaultSpec = {
+  operation: 'StopJob',
+  kind: 'error',
+  status: 400,
+  errorType: 'BadRequestException'
+}
 
 describe('stop by job id', () => {
-  it.concurrent(
-    'stops the job with exactly one StopJob and reports it in outputs, log and summary',
-    async () => {
-      const server = await startServer({ cancelDelayMs: Infinity })
-      server.addJobs(APP, 'main', 6, { status: 'SUCCEED' })
-      server.addJob(APP, 'main', {
+  it.concurrent('is exactly one StopJob, first attempt, reported in outputs, log and summary', async () => {
+    const server = await startServer({ cancelDelayMs: Infinity })
+    server.addJobs(APP, 'main', 6, { status: 'SUCCEED' })
+    server.addJob(APP, 'main', { jobId: '7', commitMessage: 'Add the login page\n\nLong' })
+
+    const result = await runStep(server, { inputs: byId('7') })
+
+    expectSuccess(result)
+    expect(server.requests.map(r => [r.operation, r.path, r.status, r.attempt])).toEqual([
+      ['StopJob', jobsPath(APP, 'main', '7', true), 200, 1]
+    ])
+    expectAllSigned(server)
+    const arn = server.jobArn(APP, 'main', '7')
+    const commitId = server.getJob(APP, 'main', '7').commitId ?? ''
+    expect(result.outputs).toEqual({
+      'job-id': '7',
+      'job-arn': arn,
+      status: 'CANCELLING',
+      jobs: expect.any(String),
+      'stopped-count': '1',
+      'stuck-count': '0',
+      'jobs-file': expect.stringMatching(/\/jobs\.json$/)
+    })
+    expect(result.jobs).toEqual([
+      {
+        appId: APP,
+        branchName: 'main',
         jobId: '7',
-        status: 'RUNNING',
-        commitMessage: 'Add the login page\n\nLong'
-      })
-
-      const result = await runStep(server, {
-        inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '7' }
-      })
-
-      expectSuccess(result)
-      expect(calls(server)).toEqual([`StopJob ${jobsPath(APP, 'main', '7', true)} 200`])
-      expectAllSigned(server)
-      const arn = server.jobArn(APP, 'main', '7')
-      expect(result.outputs).toEqual({
-        'job-id': '7',
-        'job-arn': arn,
+        jobArn: arn,
         status: 'CANCELLING',
-        jobs: expect.any(String),
-        'stopped-count': '1'
-      })
-      expect(result.jobs).toEqual([
-        {
-          appId: APP,
-          branchName: 'main',
-          jobId: '7',
-          jobArn: arn,
-          status: 'CANCELLING',
-          commitId: server.getJob(APP, 'main', '7').commitId,
-          result: 'stopped'
-        }
-      ])
-      expect(result.annotations).toEqual([])
-      const commit = server.getJob(APP, 'main', '7').commitId?.slice(0, 7)
-      expect(result.stdout).toContain(
-        `Stopped job 7 on branch "main" (CANCELLING), commit ${commit} "Add the login page"`
-      )
-      expect(result.summaryText).toContain('Amplify: 1 job stopped')
-      expect(result.summaryText).toContain(`7 stopped CANCELLING ${commit} Add the login page`)
-      expect(result.summary).toContain(
-        `https://us-east-1.console.aws.amazon.com/amplify/apps/${APP}/branches/main/deployments`
-      )
-      expect(server.getJob(APP, 'main', '7').status).toBe('CANCELLING')
-      expect(server.getJob(APP, 'main', '6').status).toBe('SUCCEED')
-    }
-  )
+        commitId,
+        result: 'stopped'
+      }
+    ])
+    expect(result.annotations).toEqual([])
+    const commit = commitId.slice(0, 7)
+    expect(result.stdout).toContain(
+      `Stopped job 7 on branch "main" (CANCELLING), commit ${commit} "Add the login page"\n`
+    )
+    expect(result.summaryText).toMatch(
+      new RegExp(`^Amplify: 1 job stopped App ${APP} in us-east-1 ?, branch main `)
+    )
+    expect(result.summaryText).toContain(`7 stopped CANCELLING ${commit} Add the login page`)
+    expect(result.summary).toContain(
+      `https://us-east-1.console.aws.amazon.com/amplify/apps/${APP}/branches/main/deployments`
+    )
+    expect(server.getJob(APP, 'main', '7').status).toBe('CANCELLING')
+    expect(server.getJob(APP, 'main', '6').status).toBe('SUCCEED')
+  })
 
-  it.concurrent('accepts the StopJob API spellings appId, branchName and jobId', async () => {
+  it.concurrent('takes the StopJob API spellings appId, branchName and jobId', async () => {
     const server = await startServer({ cancelDelayMs: Infinity })
     server.addJobs(APP, 'feature/login', 3)
 
-    const result = await runStep(server, {
-      inputs: { appId: APP, branchName: 'feature/login', jobId: '2' }
-    })
+    const result = await runStep(server, { inputs: { appId: APP, branchName: 'feature/login', jobId: '2' } })
 
     expectSuccess(result)
     expect(calls(server)).toEqual([`StopJob ${jobsPath(APP, 'feature/login', '2', true)} 200`])
-    expect(result.outputs['job-id']).toBe('2')
-    expect(server.getJob(APP, 'feature/login', '2').status).toBe('CANCELLING')
-    expect(server.getJob(APP, 'feature/login', '1').status).toBe('RUNNING')
-    expect(server.getJob(APP, 'feature/login', '3').status).toBe('RUNNING')
+    expect(['1', '2', '3'].map(id => server.getJob(APP, 'feature/login', id).status)).toEqual([
+      'RUNNING',
+      'CANCELLING',
+      'RUNNING'
+    ])
   })
 
-  it.concurrent(
-    'confirms with GetJob when the job has already ended: a notice, already-ended, success',
-    async () => {
+  it.concurrent.each([
+    ['alone (its region wins over AWS_REGION)', {}],
+    [
+      'with app-id, branch-name and aws-region that agree',
+      { 'app-id': 'dapp1', 'branch-name': 'feature/jobs/x', 'aws-region': 'us-east-1' }
+    ]
+  ])('a job ARN %s: one StopJob for the app, branch and job it names', async (_, inputs) => {
+    const server = await startServer({ cancelDelayMs: Infinity })
+    server.addJob('dapp1', 'feature/jobs/x', { jobId: '42' }) // /jobs/ in the branch: the last one ends it
+    const arn = server.jobArn('dapp1', 'feature/jobs/x', '42') // jobs/0000000042, as Amplify writes it
+
+    const result = await runStep(server, { inputs: { 'job-id': arn, ...inputs }, region: 'eu-west-1' })
+
+    expectSuccess(result)
+    expect(calls(server)).toEqual([`StopJob ${jobsPath('dapp1', 'feature/jobs/x', '42', true)} 200`])
+    expectAllSigned(server) // signed for us-east-1, the ARN's region: the server refuses any other
+    expect(result.outputs).toMatchObject({ 'job-id': '42', 'job-arn': arn, status: 'CANCELLING' })
+    expect(result.stdout).toContain(
+      'Amplify app dapp1 in us-east-1, branch "feature/jobs/x" (from the job ARN)'
+    )
+  })
+
+  it.concurrent.each([
+    ['SUCCEED', 'already-ended', 'notice', 'had already ended (SUCCEED); nothing to stop'],
+    ['CANCELLING', 'already-stopping', undefined, 'is already stopping (CANCELLING); not stopped again']
+  ])(
+    'a refused stop of a job %s is confirmed with one GetJob: %s, success',
+    async (status, result_, annotation, says) => {
       const server = await startServer()
-      server.addJob(APP, 'main', { jobId: '12', status: 'SUCCEED' })
+      server.addJob(APP, 'main', { jobId: '5', status })
+      // Amplify refuses to stop an ended job; should it refuse one already CANCELLING, GetJob tells why too.
+      if (status === 'CANCELLING') server.addFault(REFUSED)
 
-      const result = await runStep(server, {
-        inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '12' }
-      })
-
-      expectSuccess(result)
-      expect(calls(server)).toEqual([
-        `StopJob ${jobsPath(APP, 'main', '12', true)} 400`,
-        `GetJob ${jobsPath(APP, 'main', '12')} 200`
-      ])
-      expect(result.outputs).toMatchObject({ 'job-id': '12', status: 'SUCCEED', 'stopped-count': '0' })
-      expect(result.jobs).toEqual([
-        expect.objectContaining({ jobId: '12', status: 'SUCCEED', result: 'already-ended' })
-      ])
-      expect(result.notices).toHaveLength(1)
-      expect(result.notices[0].message).toContain('Job 12 on branch "main" had already ended (SUCCEED)')
-      expect(result.warnings).toEqual([])
-      expect(result.summaryText).toContain('Amplify: 0 jobs stopped')
-      expect(result.summaryText).toContain('12 already-ended SUCCEED')
-      expect(server.getJob(APP, 'main', '12').status).toBe('SUCCEED')
-    }
-  )
-
-  it.concurrent(
-    'reports a job already CANCELLING as already-stopping when Amplify refuses to stop it again',
-    async () => {
-      const server = await startServer()
-      server.addJob(APP, 'main', { jobId: '5', status: 'CANCELLING' })
-      // Amplify does not document StopJob on a CANCELLING job; if it refuses, GetJob tells why.
-      server.addFault({
-        operation: 'StopJob',
-        kind: 'error',
-        status: 400,
-        errorType: 'BadRequestException',
-        message: 'Job 5 is already in CANCELLING state.'
-      })
-
-      const result = await runStep(server, {
-        inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '5' }
-      })
+      const result = await runStep(server, { inputs: byId('5') })
 
       expectSuccess(result)
       expect(calls(server)).toEqual([
         `StopJob ${jobsPath(APP, 'main', '5', true)} 400`,
         `GetJob ${jobsPath(APP, 'main', '5')} 200`
       ])
-      expect(result.outputs).toMatchObject({ 'job-id': '5', status: 'CANCELLING', 'stopped-count': '0' })
-      expect(result.jobs).toEqual([
-        expect.objectContaining({ result: 'already-stopping', status: 'CANCELLING' })
-      ])
-      expect(result.annotations).toEqual([])
-      expect(result.stdout).toContain(
-        'Job 5 on branch "main" is already stopping (CANCELLING); not stopped again'
-      )
+      expect(result.outputs).toMatchObject({ 'job-id': '5', status, 'stopped-count': '0' })
+      expect(result.jobs?.map(j => [j.jobId, j.status, j.result])).toEqual([['5', status, result_]])
+      expect(result.stdout).toContain(`Job 5 on branch "main" ${says}`)
+      expect(result.annotations.map(a => a.command)).toEqual(annotation ? [annotation] : [])
+      expect(server.getJob(APP, 'main', '5').status).toBe(status)
     }
   )
 
-  it.concurrent('fails when the job does not exist, saying the job was not found', async () => {
+  it.concurrent.each([
+    [
+      'job',
+      { 'job-id': '99' },
+      ['StopJob 404', 'GetJob 404'],
+      `Job 99 was not found on branch "main" of app ${APP} (Amplify GetJob: Job not found: 99). Check job-id.`
+    ],
+    [
+      'app',
+      { 'app-id': 'dmissing' },
+      ['StopJob 404'],
+      'App dmissing was not found in us-east-1 (Amplify StopJob: App not found: dmissing). Check app-id and aws-region.'
+    ],
+    [
+      'branch',
+      { 'branch-name': 'pr-9' },
+      ['StopJob 404'],
+      `Branch "pr-9" was not found in app ${APP} (Amplify StopJob: Branch not found: pr-9). Check branch-name (a pull request's preview branch is named pr-<number>).`
+    ]
+  ])(
+    'a %s that does not exist fails the step, naming it, with the outputs set',
+    async (_, inputs, sent, message) => {
+      const server = await startServer()
+      server.addJobs(APP, 'main', 3)
+
+      const result = await runStep(server, { inputs: { ...byId('3'), ...inputs } })
+
+      expect(expectFailure(result)).toBe(message)
+      expect(statuses(server)).toEqual(sent)
+      expect(result.outputs).toMatchObject({ 'job-id': '', jobs: '[]', 'stopped-count': '0' })
+      expect(server.getJob(APP, 'main', '3').status).toBe('RUNNING')
+    }
+  )
+
+  it.concurrent(
+    'StopJob denied fails the step, naming amplify:StopJob and the job ARN to allow',
+    async () => {
+      const server = await startServer()
+      server.addJob(APP, 'main', { jobId: '3' })
+      server.deny('StopJob')
+
+      const result = await runStep(server, { inputs: byId('3') })
+
+      expectFailure(
+        result,
+        /^Amplify StopJob for job 3 on branch "main" was denied \(AccessDeniedException: /,
+        `Allow amplify:StopJob on ${server.jobArn(APP, 'main', '3')} in the policy of the role this step uses.`
+      )
+      expect(calls(server)).toEqual([`StopJob ${jobsPath(APP, 'main', '3', true)} 403`])
+      expect(server.getJob(APP, 'main', '3').status).toBe('RUNNING')
+    }
+  )
+
+  it.concurrent('a dry run looks at the job with one GetJob and sends no StopJob', async () => {
     const server = await startServer()
-    server.addJobs(APP, 'main', 3)
+    server.addJob(APP, 'main', { jobId: '8', status: 'RUNNING' })
 
-    const result = await runStep(server, {
-      inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '99' }
-    })
+    const result = await runStep(server, { inputs: { ...byId('8'), 'dry-run': 'true', wait: 'true' } })
 
-    expectFailure(result, 'Job 99 was not found on branch "main"', APP, 'check job-id')
-    expect(calls(server)).toEqual([
-      `StopJob ${jobsPath(APP, 'main', '99', true)} 404`,
-      `GetJob ${jobsPath(APP, 'main', '99')} 404`
+    expectSuccess(result)
+    expect(calls(server)).toEqual([`GetJob ${jobsPath(APP, 'main', '8')} 200`])
+    expect(result.outputs).toMatchObject({ 'job-id': '8', status: 'RUNNING', 'stopped-count': '0' })
+    expect(result.jobs?.map(j => [j.jobId, j.previousStatus, j.result])).toEqual([
+      ['8', 'RUNNING', 'would-stop']
     ])
-    expect(['1', '2', '3'].map(id => server.getJob(APP, 'main', id).status)).toEqual([
-      'RUNNING',
-      'RUNNING',
-      'RUNNING'
-    ])
+    expect(result.stdout).toContain('Would stop job 8 on branch "main" (RUNNING); dry run, no StopJob sent')
+    expect(result.summaryText).toMatch(/^Amplify jobs that would be stopped .* \(dry run: no StopJob sent\)/)
+    expect(server.getJob(APP, 'main', '8').status).toBe('RUNNING')
   })
+})
 
-  it.concurrent('fails when the app does not exist, naming the app', async () => {
+describe('a bad input fails with one ::error::, no output and not a single request', () => {
+  const ARN = `arn:aws:amplify:us-east-1:123456789012:apps/${APP}/branches/main/jobs/0000000001`
+  const NO_REGION = { env: { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined } }
+  it.concurrent.each<[string, Record<string, string>, StepRun?]>([
+    ['Input app-id is required', { 'app-id': '' }],
+    ['Input app-id "D1ABC" is not an Amplify app id', { 'app-id': 'D1ABC' }],
+    [`Inputs app-id and appId name the same thing but differ ("${APP}"`, { appId: 'd9other' }],
+    ['Input branch-name "a\\r::error::b" is not a branch name', { 'branch-name': 'a\r::error::b' }],
+    ['No AWS region: set the aws-region input', {}, NO_REGION],
+    ['Input keep-newest selects among discovered jobs', { 'job-id': '1', 'keep-newest': 'true' }],
+    ['Input job-id names one job', { 'app-id': `${APP},d9other`, 'job-id': '1' }],
+    ['Input aws-region "eu-west-1" disagrees with the job ARN', { 'job-id': ARN, 'aws-region': 'eu-west-1' }],
+    ['Input older-than "2 hours" is not a duration', { 'older-than': '2 hours' }],
+    ['Input branch-name is empty and this run is for the tag "v1"', {}, { event: pushEvent('refs/tags/v1') }]
+  ])('%s', async (message, inputs, run = {}) => {
     const server = await startServer()
-    server.addJobs('dother', 'main', 1)
+    server.addJob(APP, 'main')
+    const branch: Record<string, string> = run.event ? {} : { 'branch-name': 'main' } // else from the event
 
-    const result = await runStep(server, {
-      inputs: { 'app-id': 'dmissing', 'branch-name': 'main', 'job-id': '1' }
-    })
+    const result = await runStep(server, { inputs: { 'app-id': APP, ...branch, ...inputs }, ...run })
 
-    expectFailure(result, 'App dmissing was not found in us-east-1', 'check app-id and aws-region')
-    expect(calls(server)).toEqual([`StopJob ${jobsPath('dmissing', 'main', '1', true)} 404`])
-  })
-
-  it.concurrent('fails when StopJob is denied, naming amplify:StopJob and the ARN to allow', async () => {
-    const server = await startServer()
-    server.addJob(APP, 'main', { jobId: '3' })
-    server.deny('StopJob')
-
-    const result = await runStep(server, {
-      inputs: { 'app-id': APP, 'branch-name': 'main', 'job-id': '3' }
-    })
-
-    expectFailure(
-      result,
-      'Allow amplify:StopJob on',
-      `arn:aws:amplify:us-east-1:123456789012:apps/${APP}/branches/main/jobs/0000000003`,
-      'AccessDeniedException'
-    )
-    expect(calls(server)).toEqual([`StopJob ${jobsPath(APP, 'main', '3', true)} 403`])
-    expect(server.getJob(APP, 'main', '3').status).toBe('RUNNING')
+    expectInputError(result, server, message)
+    expect(result.annotations.map(a => a.command)).toEqual(['error'])
   })
 })
