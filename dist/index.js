@@ -29252,7 +29252,7 @@ function subjectOf(operation, s) {
     if (operation === 'ListBranches')
         return `the branches of app ${inertLine(s.appId ?? '')}`;
     const branch = `branch ${logQuote(s.branchName ?? '')}`;
-    return s.jobId ? `job ${s.jobId} on ${branch}` : branch;
+    return s.jobId ? `job ${inertLine(s.jobId)} on ${branch}` : branch;
 }
 function failed(what, reason, advice) {
     return { message: advice ? `${what} ${advice}` : what, reason, advice };
@@ -29262,16 +29262,16 @@ const NETWORK_ADVICE = "Check the runner's network or proxy (HTTPS_PROXY, NO_PRO
 const requestFailures = {
     /** `resource` is the ARN IAM refused; `scope` what to allow for every target of the group (branch `*`). */
     denied: (op, s, name, said, resource, scope) => ({
-        message: `Amplify ${op} for ${subjectOf(op, s)} was denied (${name}: ${said}). Allow amplify:${op} on ${resource} in the policy of the role this step uses.`,
+        message: `Amplify ${op} for ${subjectOf(op, s)} was denied (${name}: ${said}). Allow amplify:${op} on ${inertLine(resource)} in the policy of the role this step uses.`,
         reason: `denied (${name})`,
-        advice: `Allow amplify:${op} on ${scope} in the policy of the role this step uses.`
+        advice: `Allow amplify:${op} on ${inertLine(scope)} in the policy of the role this step uses.`
     }),
     expired: (op, s, name, said) => failed(`The AWS credentials expired before Amplify ${op} for ${subjectOf(op, s)} (${name}: ${said}).`, `credentials expired (${name})`, 'For a long wait, give configure-aws-credentials a role-duration-seconds longer than wait-timeout.'),
     refusedCredentials: (op, s, name, said) => failed(`Amplify ${op} refused the AWS credentials (${name}: ${said}).`, `credentials refused (${name})`, `Check that aws-actions/configure-aws-credentials ran before this step, for the account and region ${s.region} of the app.`),
     noCredentials: (said) => failed(`No AWS credentials were found (${said}).`, 'no AWS credentials', 'Add aws-actions/configure-aws-credentials (with OIDC: permissions id-token: write) before this step.'),
     appNotFound: (op, s, said) => failed(`App ${inertLine(s.appId ?? '')} was not found in ${s.region} (Amplify ${op}: ${said}).`, 'app not found', 'Check app-id and aws-region.'),
     branchNotFound: (op, s, said) => failed(`Branch ${logQuote(s.branchName ?? '')} was not found in app ${inertLine(s.appId ?? '')} (Amplify ${op}: ${said}).`, 'branch not found', "Check branch-name (a pull request's preview branch is named pr-<number>)."),
-    jobNotFound: (op, s, said) => failed(`Job ${s.jobId} was not found on branch ${logQuote(s.branchName ?? '')} of app ${inertLine(s.appId ?? '')} (Amplify ${op}: ${said}).`, 'job not found', 'Check job-id.'),
+    jobNotFound: (op, s, said) => failed(`Job ${inertLine(s.jobId ?? '')} was not found on branch ${logQuote(s.branchName ?? '')} of app ${inertLine(s.appId ?? '')} (Amplify ${op}: ${said}).`, 'job not found', 'Check job-id.'),
     appOrBranchNotFound: (op, s, said) => failed(`App ${inertLine(s.appId ?? '')} or its branch ${logQuote(s.branchName ?? '')} was not found in ${s.region} (Amplify ${op}: ${said}).`, 'app or branch not found', 'Check app-id, branch-name and aws-region.'),
     throttled: (op, s, name, attempts) => failed(`Amplify kept throttling ${op} for ${subjectOf(op, s)}${afterAttempts(attempts)} (${name}).`, `throttled (${name})`, 'Wait and re-run the job, or run fewer Amplify calls at once (AWS_MAX_ATTEMPTS raises the retries).'),
     badRequest: (op, s, said) => failed(`Amplify refused ${op} for ${subjectOf(op, s)} (BadRequestException: ${said}).`, 'refused (BadRequestException)', ''),
@@ -29292,7 +29292,7 @@ function whereOf(failure) {
     const parts = [
         failure.appId ? `app ${inertLine(failure.appId)}` : '',
         failure.branchName !== undefined ? `branch ${shortQuote(failure.branchName)}` : '',
-        failure.jobId ? `job ${failure.jobId}` : ''
+        failure.jobId ? `job ${inertLine(failure.jobId)}` : ''
     ].filter(Boolean);
     return parts.length > 0 ? `${parts.join(', ')}, ${failure.operation}` : failure.operation;
 }
@@ -29304,7 +29304,7 @@ function failureLine(failure, several) {
 }
 function targetOf(failure) {
     if (failure.jobId)
-        return `job ${failure.jobId} on ${shortQuote(failure.branchName ?? '')}`;
+        return `job ${inertLine(failure.jobId)} on ${shortQuote(failure.branchName ?? '')}`;
     return failure.branchName !== undefined ? shortQuote(failure.branchName) : '';
 }
 /** One line for a group of failures: where, what, how many, and the first few targets. */
@@ -29816,13 +29816,18 @@ function byteLength(text) {
 }
 /** The branch's deployments in the Amplify console (the console has no stable link to a single job). */
 function consoleUrl(region, branch) {
-    return html(`https://${region}.console.aws.amazon.com/amplify/apps/${branch.appId}/branches/${encodeURIComponent(branch.branchName)}/deployments`);
+    return html(`https://${region}.console.aws.amazon.com/amplify/apps/${branch.appId}/branches/${encodeURIComponent(wellFormed(branch.branchName))}/deployments`);
+}
+/** A lone surrogate (a service may send one) made U+FFFD: encodeURIComponent throws on it. */
+function wellFormed(text) {
+    return text.replace(/\p{Cs}/gu, '\ufffd');
 }
 /** The step's one error: an ActionError's message, or the words for a bug. */
 function failStep(error) {
     setFailed(boundedLines(error instanceof errors/* ActionError */.lZ ? error.message : unexpectedError(error)));
+    // The stack holds the error's message, which may quote text from others: inert, line by line.
     if (!(error instanceof errors/* ActionError */.lZ) && error instanceof Error && error.stack)
-        core_debug(error.stack);
+        core_debug(error.stack.split('\n').map(inertLine).join('\n'));
 }
 
 // EXTERNAL MODULE: ./node_modules/@aws-sdk/client-amplify/dist-cjs/index.js

@@ -129,7 +129,7 @@ function subjectOf(operation: string, s: RequestSubject): string {
   if (operation === 'ListApps') return `the apps in ${s.region}`
   if (operation === 'ListBranches') return `the branches of app ${inertLine(s.appId ?? '')}`
   const branch = `branch ${logQuote(s.branchName ?? '')}`
-  return s.jobId ? `job ${s.jobId} on ${branch}` : branch
+  return s.jobId ? `job ${inertLine(s.jobId)} on ${branch}` : branch
 }
 
 function failed(what: string, reason: string, advice: string): RequestFailureText {
@@ -149,9 +149,9 @@ export const requestFailures = {
     resource: string,
     scope: string
   ) => ({
-    message: `Amplify ${op} for ${subjectOf(op, s)} was denied (${name}: ${said}). Allow amplify:${op} on ${resource} in the policy of the role this step uses.`,
+    message: `Amplify ${op} for ${subjectOf(op, s)} was denied (${name}: ${said}). Allow amplify:${op} on ${inertLine(resource)} in the policy of the role this step uses.`,
     reason: `denied (${name})`,
-    advice: `Allow amplify:${op} on ${scope} in the policy of the role this step uses.`
+    advice: `Allow amplify:${op} on ${inertLine(scope)} in the policy of the role this step uses.`
   }),
   expired: (op: Operation, s: RequestSubject, name: string, said: string) =>
     failed(
@@ -185,7 +185,7 @@ export const requestFailures = {
     ),
   jobNotFound: (op: Operation, s: RequestSubject, said: string) =>
     failed(
-      `Job ${s.jobId} was not found on branch ${logQuote(s.branchName ?? '')} of app ${inertLine(s.appId ?? '')} (Amplify ${op}: ${said}).`,
+      `Job ${inertLine(s.jobId ?? '')} was not found on branch ${logQuote(s.branchName ?? '')} of app ${inertLine(s.appId ?? '')} (Amplify ${op}: ${said}).`,
       'job not found',
       'Check job-id.'
     ),
@@ -244,7 +244,7 @@ function whereOf(failure: Failure): string {
   const parts = [
     failure.appId ? `app ${inertLine(failure.appId)}` : '',
     failure.branchName !== undefined ? `branch ${shortQuote(failure.branchName)}` : '',
-    failure.jobId ? `job ${failure.jobId}` : ''
+    failure.jobId ? `job ${inertLine(failure.jobId)}` : ''
   ].filter(Boolean)
   return parts.length > 0 ? `${parts.join(', ')}, ${failure.operation}` : failure.operation
 }
@@ -257,7 +257,7 @@ export function failureLine(failure: Failure, several: boolean): string {
 }
 
 function targetOf(failure: Failure): string {
-  if (failure.jobId) return `job ${failure.jobId} on ${shortQuote(failure.branchName ?? '')}`
+  if (failure.jobId) return `job ${inertLine(failure.jobId)} on ${shortQuote(failure.branchName ?? '')}`
   return failure.branchName !== undefined ? shortQuote(failure.branchName) : ''
 }
 

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import { ActionError } from './errors.js'
 import type { BranchRef, Job, JobOutcome } from './jobs.js'
 import * as messages from './messages.js'
-import { boundedLines, firstLine, html } from './text.js'
+import { boundedLines, firstLine, html, inertLine } from './text.js'
 import type { BranchPlan, Conclusion, Settings } from './types.js'
 import type { WaitProgress } from './wait.js'
 
@@ -300,12 +300,19 @@ function byteLength(text: string): number {
 /** The branch's deployments in the Amplify console (the console has no stable link to a single job). */
 export function consoleUrl(region: string, branch: BranchRef): string {
   return html(
-    `https://${region}.console.aws.amazon.com/amplify/apps/${branch.appId}/branches/${encodeURIComponent(branch.branchName)}/deployments`
+    `https://${region}.console.aws.amazon.com/amplify/apps/${branch.appId}/branches/${encodeURIComponent(wellFormed(branch.branchName))}/deployments`
   )
+}
+
+/** A lone surrogate (a service may send one) made U+FFFD: encodeURIComponent throws on it. */
+function wellFormed(text: string): string {
+  return text.replace(/\p{Cs}/gu, '\ufffd')
 }
 
 /** The step's one error: an ActionError's message, or the words for a bug. */
 export function failStep(error: unknown): void {
   core.setFailed(boundedLines(error instanceof ActionError ? error.message : messages.unexpectedError(error)))
-  if (!(error instanceof ActionError) && error instanceof Error && error.stack) core.debug(error.stack)
+  // The stack holds the error's message, which may quote text from others: inert, line by line.
+  if (!(error instanceof ActionError) && error instanceof Error && error.stack)
+    core.debug(error.stack.split('\n').map(inertLine).join('\n'))
 }

@@ -1,29 +1,33 @@
-// Least privilege: README's IAM policy is the single source of truth. Every Amplify operation the code
-// can call (found statically in src/ and dynamically in the requests the bundled action sends) is allowed
-// by it on the resource IAM checks, and it allows nothing else.
+// Least privilege: README's IAM policy allows exactly the Amplify operations the code calls, each on the
+// resource IAM authorizes it against and nowhere else; every request the bundled action sends is allowed
+// by it; and when IAM refuses one, the step's advice names an action and ARN that the policy allows.
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import * as amplifySdk from '@aws-sdk/client-amplify'
 import { resourceArn } from '../../src/amplify.js'
 import type { Operation } from '../../src/errors.js'
-import { ROOT, runStep, startServer, type AmplifyServer } from '../support/harness.js'
+import {
+  expectFailure,
+  expectSuccess,
+  ROOT,
+  runStep,
+  startServer,
+  type AmplifyServer
+} from '../support/harness.js'
 
-const APP_ID = 'd1a2b3c4d5e6f7'
+const APP = 'd1a2b3c4d5e6f7'
+const REGION = 'us-east-1'
+const ACCOUNT = '123456789012'
 
-// ---- README's policy, and an evaluator of its Allow statements as IAM evaluates them -----------------
+// ---- README's policy, and its Allow statements evaluated as IAM does ----------------------------------------
 
 interface Statement {
-  Sid?: string
   Effect: string
   Action?: string | string[]
   Resource?: string | string[]
-  NotAction?: unknown
-  NotResource?: unknown
-  Principal?: unknown
-  Condition?: unknown
+  [other: string]: unknown
 }
-
 interface Policy {
   Version: string
   Statement: Statement[]
@@ -32,249 +36,191 @@ interface Policy {
 function readmePolicy(): Policy {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8')
   const section = readme.split(/^## /m).find(s => s.startsWith('Least-privilege IAM policy'))
-  if (!section) throw new Error('README has no "## Least-privilege IAM policy" section')
-  const blocks = [...section.matchAll(/```json\n([\s\S]*?)```/g)]
-  expect(blocks).toHaveLength(1)
+  const blocks = [...(section ?? '').matchAll(/```json\n([\s\S]*?)```/g)]
+  expect(blocks).toHaveLength(1) // README has a "## Least-privilege IAM policy" with one JSON block
   return JSON.parse(blocks[0][1]) as Policy
 }
 
 const list = (value: string | string[] | undefined): string[] =>
   value === undefined ? [] : Array.isArray(value) ? value : [value]
 
-/** IAM's wildcards: `*` any run of characters (slashes too), `?` one character. */
-function matches(pattern: string, value: string, caseInsensitive = false): boolean {
+/** IAM's wildcards: `*` any run of characters (slashes too), `?` one character; actions ignore case. */
+function matches(pattern: string, value: string, ignoreCase = false): boolean {
   const source = pattern
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '.*')
     .replace(/\?/g, '.')
-  return new RegExp(`^${source}$`, caseInsensitive ? 'i' : '').test(value)
+  return new RegExp(`^${source}$`, ignoreCase ? 'i' : '').test(value)
 }
 
-/** Allowed when an Allow statement names the action and the resource, and no Deny does. */
 function allows(policy: Policy, action: string, resource: string): boolean {
-  const applies = (s: Statement) =>
-    list(s.Action).some(a => matches(a, action, true)) && list(s.Resource).some(r => matches(r, resource))
-  return (
-    policy.Statement.some(s => s.Effect === 'Allow' && applies(s)) &&
-    !policy.Statement.some(s => s.Effect === 'Deny' && applies(s))
+  return policy.Statement.some(
+    s =>
+      s.Effect === 'Allow' &&
+      list(s.Action).some(a => matches(a, action, true)) &&
+      list(s.Resource).some(r => matches(r, resource))
   )
 }
 
-// ---- What the code can call --------------------------------------------------------------------------
+const policy = readmePolicy()
 
-const SRC = join(ROOT, 'src')
+interface Where {
+  app?: string
+  region?: string
+  account?: string
+  branch?: string
+  job?: string
+}
 
-/** Operations found in src/: `new <Name>Command(` and `paginate<Name>(`, and the names imported from the SDK. */
-function operationsInSource(): { called: Set<string>; imported: Set<string> } {
-  const called = new Set<string>()
-  const imported = new Set<string>()
-  for (const file of readdirSync(SRC).filter(f => f.endsWith('.ts'))) {
-    const text = readFileSync(join(SRC, file), 'utf8')
-    for (const [, name] of text.matchAll(/\bnew\s+(\w+)Command\s*\(/g)) called.add(name)
-    for (const [, name] of text.matchAll(/\bpaginate(\w+)\s*\(/g)) called.add(name)
-    for (const [, names] of text.matchAll(
-      /import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'@aws-sdk\/client-amplify'/g
-    )) {
-      for (const raw of names.split(',')) {
-        const name = raw.trim().replace(/^type\s+/, '')
-        const op = /^(\w+)Command$/.exec(name)?.[1] ?? /^paginate(\w+)$/.exec(name)?.[1]
-        if (op) imported.add(op)
-      }
-    }
-    expect(text).not.toMatch(/\bclient\.send\(\s*(?!new\s+\w+Command\()/) // every send names its command
+/** The resource IAM authorizes an operation against (Service Authorization Reference); ListApps has none. */
+function resourceOf(op: string, where: Where = {}): string {
+  const { app = APP, region = REGION, account = ACCOUNT, branch = 'main', job = '1' } = where
+  const appArn = `arn:aws:amplify:${region}:${account}:apps/${app}`
+  const branchArn = `${appArn}/branches/${branch}`
+  const jobArn = `${branchArn}/jobs/${job.padStart(10, '0')}`
+  const of: Record<string, string> = { ListApps: '*', ListBranches: appArn, ListJobs: branchArn }
+  return of[op] ?? jobArn
+}
+
+// ---- Statically: the policy, and what src/ can call ----------------------------------------------------------
+
+/** Operations src/ sends: `new <Name>Command(` and `paginate<Name>(`, each send naming its command. */
+function operationsInSource(): string[] {
+  const found = new Set<string>()
+  for (const file of readdirSync(join(ROOT, 'src')).filter(f => f.endsWith('.ts'))) {
+    const text = readFileSync(join(ROOT, 'src', file), 'utf8')
+    for (const [, command, paged] of text.matchAll(/\b(?:new\s+(\w+)Command|paginate(\w+))\s*\(/g))
+      found.add(command ?? paged)
+    expect(text).not.toMatch(/\bclient\.send\(\s*(?!new\s+\w+Command\()/)
   }
-  return { called, imported }
+  return [...found].sort()
 }
 
 /** Every operation of the Amplify API, from the SDK's command classes. */
-const ALL_OPERATIONS = Object.keys(amplifySdk)
-  .map(name => /^([A-Z]\w+)Command$/.exec(name)?.[1])
-  .filter((name): name is string => name !== undefined)
-
-const REGION = 'us-east-1'
-const ACCOUNT = '123456789012'
-const branchArn = (app: string, branch: string, region = REGION, account = ACCOUNT) =>
-  `arn:aws:amplify:${region}:${account}:apps/${app}/branches/${branch}`
-const jobArn = (app: string, branch: string, job: string) =>
-  `${branchArn(app, branch)}/jobs/${job.padStart(10, '0')}`
-const appArn = (app: string, region = REGION, account = ACCOUNT) =>
-  `arn:aws:amplify:${region}:${account}:apps/${app}`
-
-/**
- * The resource IAM authorizes each operation against (Service Authorization Reference). ListApps names no
- * resource: its policy statement needs `*`.
- */
-const RESOURCE_OF: Record<string, 'any' | 'app' | 'branch' | 'job'> = {
-  ListApps: 'any',
-  ListBranches: 'app',
-  ListJobs: 'branch',
-  StopJob: 'job',
-  GetJob: 'job'
+const ALL_OPERATIONS = Object.keys(amplifySdk).flatMap(name => /^([A-Z]\w+)Command$/.exec(name)?.[1] ?? [])
+const CALLED = ['GetJob', 'ListApps', 'ListBranches', 'ListJobs', 'StopJob']
+/** What each operation must not be allowed on: the resources of operations a level up or down. */
+const OTHER_SHAPES: Record<string, string[]> = {
+  ListBranches: ['ListJobs'],
+  ListJobs: ['ListBranches'],
+  StopJob: ['ListBranches', 'ListJobs'],
+  GetJob: ['ListBranches', 'ListJobs']
 }
 
 describe("README's IAM policy", () => {
-  const policy = readmePolicy()
-  const { called, imported } = operationsInSource()
-  const actions = policy.Statement.flatMap(s => list(s.Action))
-
-  it('is a plain identity policy: Allow statements with Action and Resource, no Not*, Principal or Condition', () => {
+  it('is plain Allow statements naming exactly the operations src/ calls, each spelled out', () => {
+    expect(operationsInSource()).toEqual(CALLED)
     expect(policy.Version).toBe('2012-10-17')
-    for (const statement of policy.Statement) {
-      expect(statement.Effect).toBe('Allow')
-      expect(statement).not.toHaveProperty('NotAction')
-      expect(statement).not.toHaveProperty('NotResource')
-      expect(statement).not.toHaveProperty('Principal')
-      expect(list(statement.Action).length).toBeGreaterThan(0)
-      expect(list(statement.Resource).length).toBeGreaterThan(0)
-    }
+    for (const s of policy.Statement)
+      expect(Object.keys(s).filter(k => !['Sid', 'Effect', 'Action', 'Resource'].includes(k))).toEqual([])
+    expect(policy.Statement.map(s => s.Effect)).toEqual(policy.Statement.map(() => 'Allow'))
+    const actions = policy.Statement.flatMap(s => list(s.Action))
+    expect(actions.sort()).toEqual(CALLED.map(op => `amplify:${op}`))
   })
 
-  it('the code calls exactly ListApps, ListBranches, ListJobs, StopJob and GetJob (static scan of src/)', () => {
-    expect([...called].sort()).toEqual(['GetJob', 'ListApps', 'ListBranches', 'ListJobs', 'StopJob'])
-    expect([...imported].sort()).toEqual([...called].sort())
-    for (const op of called) expect(ALL_OPERATIONS).toContain(op)
+  it.each(CALLED)('allows %s on the resource IAM checks for it, and nowhere else', op => {
+    const right = [{}, { branch: 'feature/login', job: '12345' }, { branch: 'pr-42' }]
+    for (const arn of right.map(where => resourceOf(op, where)))
+      expect([arn, allows(policy, `amplify:${op}`, arn)]).toEqual([arn, true])
+    if (op === 'ListApps') return // it names no resource to narrow it to
+    const elsewhere = [
+      ...[{ app: 'd9z9z9z9z9z9z9' }, { region: 'eu-west-1' }, { account: '999999999999' }].map(w =>
+        resourceOf(op, w)
+      ),
+      ...OTHER_SHAPES[op].map(other => resourceOf(other)),
+      `${resourceOf('ListBranches')}/domains/example.com`,
+      '*'
+    ]
+    for (const arn of elsewhere) expect([arn, allows(policy, `amplify:${op}`, arn)]).toEqual([arn, false])
   })
-
-  it('names exactly the actions the code calls, each spelled out: no amplify:*, no wildcard, no other service', () => {
-    expect(actions.every(a => /^amplify:[A-Za-z]+$/.test(a))).toBe(true)
-    expect([...actions].sort()).toEqual([...called].map(op => `amplify:${op}`).sort())
-  })
-
-  it.each([...operationsInSource().called])(
-    'allows %s on the resource IAM checks for it, and only there',
-    op => {
-      const shape = RESOURCE_OF[op]
-      expect(shape).toBeDefined()
-      const right = {
-        any: ['*'],
-        app: [appArn(APP_ID)],
-        branch: [branchArn(APP_ID, 'main'), branchArn(APP_ID, 'feature/login'), branchArn(APP_ID, 'pr-42')],
-        job: [jobArn(APP_ID, 'main', '1'), jobArn(APP_ID, 'feature/login', '12345')]
-      }[shape]
-      for (const arn of right) expect(allows(policy, `amplify:${op}`, arn)).toBe(true)
-      if (shape === 'any') return // ListApps has no resource to narrow it to
-
-      const wrong = [
-        appArn('d9z9z9z9z9z9z9'), // another app
-        branchArn('d9z9z9z9z9z9z9', 'main'),
-        branchArn(APP_ID, 'main', 'eu-west-1'), // another region
-        appArn(APP_ID, 'eu-west-1'),
-        branchArn(APP_ID, 'main', REGION, '999999999999'), // another account
-        `arn:aws:amplify:${REGION}:${ACCOUNT}:apps/${APP_ID}/domains/example.com`,
-        '*'
-      ]
-      if (shape !== 'app') wrong.push(appArn(APP_ID)) // the app itself
-      if (shape === 'app') wrong.push(branchArn(APP_ID, 'main')) // ListBranches is on the app only
-      if (shape === 'job') wrong.push(branchArn(APP_ID, 'main')) // StopJob and GetJob need a job ARN
-      for (const arn of wrong) expect(allows(policy, `amplify:${op}`, arn)).toBe(false)
-    }
-  )
 
   it('allows no other Amplify operation on any resource (every command of the SDK tried)', () => {
     expect(ALL_OPERATIONS.length).toBeGreaterThan(30)
-    const resources = [
-      '*',
-      `arn:aws:amplify:${REGION}:${ACCOUNT}:apps/${APP_ID}`,
-      branchArn(APP_ID, 'main'),
-      jobArn(APP_ID, 'main', '1'),
-      `${branchArn(APP_ID, 'main')}/jobs/*`
-    ]
-    const others = ALL_OPERATIONS.filter(op => !called.has(op))
-    for (const op of others) {
-      for (const arn of resources)
-        expect([op, arn, allows(policy, `amplify:${op}`, arn)]).toEqual([op, arn, false])
-    }
+    const resources = CALLED.map(op => resourceOf(op))
+    const allowed = ALL_OPERATIONS.filter(op => !CALLED.includes(op)).flatMap(op =>
+      resources.filter(arn => allows(policy, `amplify:${op}`, arn)).map(arn => `${op} ${arn}`)
+    )
+    expect(allowed).toEqual([])
   })
 
-  it('allows the ARN the action names when a permission is missing (resourceArn in src/amplify.ts)', () => {
-    const target = { region: REGION, appId: APP_ID, branchName: 'feature/login' }
-    for (const op of called) {
-      const arn = resourceArn(op as Operation, target)
-        .replace('<account-id>', ACCOUNT)
-        .replace(/\*$/, '0000000001')
-      expect(allows(policy, `amplify:${op}`, arn)).toBe(true)
+  it("allows what a denial's message and its grouped advice name (resourceArn in src/amplify.ts)", () => {
+    for (const op of CALLED as Operation[]) {
+      const subject = { region: REGION, appId: APP, branchName: 'feature/login', jobId: '7' }
+      for (const arn of [resourceArn(op, subject), resourceArn(op, { ...subject, branchName: '*' })])
+        expect([op, arn, allows(policy, `amplify:${op}`, arn.replace('<account-id>', ACCOUNT))]).toEqual([
+          op,
+          arn,
+          true
+        ])
     }
   })
 })
 
-// ---- Dynamically: what the bundled action really sends ------------------------------------------------
+// ---- Dynamically: what the bundled action sends --------------------------------------------------------------
 
-/** The (operation, resource ARN) pairs a server received, as IAM would authorize them. */
+/** The (action, resource) pairs IAM would authorize for the requests the server received. */
 function authorizations(server: AmplifyServer): [string, string][] {
   return server.requests.map(r => {
     const op = r.operation ?? 'unknown'
-    const app = r.appId ?? ''
-    const branch = r.branchName ?? ''
-    const resource = {
-      any: '*',
-      app: server.appArn(app),
-      branch: server.branchArn(app, branch),
-      job: server.jobArn(app, branch, r.jobId ?? '')
-    }[RESOURCE_OF[op] ?? 'branch']
-    return [op, resource]
+    return [`amplify:${op}`, resourceOf(op, { app: r.appId, branch: r.branchName, job: r.jobId })]
   })
 }
 
-describe('every request the bundled action sends is allowed by the policy', () => {
-  const policy = readmePolicy()
-  const seen = new Set<string>()
-  const BRANCH = 'feature/login'
+function expectAllAllowed(server: AmplifyServer): void {
+  const refused = authorizations(server).filter(([action, arn]) => !allows(policy, action, arn))
+  expect(refused).toEqual([])
+}
 
-  it.each([
-    ['stop by job-id', { 'job-id': '2' }, () => {}],
-    [
-      'job-id of a job that had already ended (StopJob refused, GetJob confirms)',
-      { 'job-id': '1' },
-      () => {}
-    ],
-    ['discovery, stopping every in-progress job', {}, () => {}],
-    ['discovery with keep-newest and commit-id', { 'keep-newest': 'true', 'commit-id': 'abcdef0' }, () => {}],
-    ['discovery with wait', { wait: 'true', 'wait-timeout': '10' }, () => {}],
-    ['dry run of a job-id', { 'job-id': '3', 'dry-run': 'true' }, () => {}],
-    ["every app of this repository (app-id '*')", { 'app-id': '*' }, () => {}],
-    ["every branch of the app (branch-name '*')", { 'branch-name': '*' }, () => {}],
-    [
-      'a branch Amplify already deleted',
-      { 'if-no-job': 'ignore' },
-      (server: AmplifyServer) => server.deleteBranch(APP_ID, BRANCH)
-    ]
-  ] as const)('%s', async (_, inputs, arrange) => {
-    const server = await startServer({ cancelDelayMs: 50 })
-    server.addJob(APP_ID, BRANCH, { status: 'SUCCEED' })
-    server.addJob(APP_ID, BRANCH, { status: 'RUNNING', commitId: `abcdef0${'1'.repeat(33)}` })
-    server.addJob(APP_ID, BRANCH, { status: 'PENDING', commitId: `abcdef0${'2'.repeat(33)}` })
-    arrange(server)
+describe('the bundled action, with the policy', () => {
+  it.concurrent(
+    'sends only requests it allows: every app of this repository and every branch, with keep-newest and wait',
+    async () => {
+      const server = await startServer({ cancelDelayMs: 50 })
+      server.addApp('d9z9z9z9z9z9z9', { repository: 'https://github.com/octo-org/another-site' })
+      for (const branch of ['main', 'feature/login']) server.addJobs(APP, branch, 2, { status: 'RUNNING' })
 
-    const result = await runStep(server, {
-      inputs: { 'app-id': APP_ID, 'branch-name': BRANCH, ...inputs }
-    })
+      const result = await runStep(server, {
+        inputs: { 'app-id': '*', 'branch-name': '*', 'keep-newest': 'true', wait: 'true' }
+      })
 
-    expect(result.exitCode).toBe(0)
-    expect(server.requests.length).toBeGreaterThan(0)
-    for (const [op, arn] of authorizations(server)) {
-      expect([op, arn, allows(policy, `amplify:${op}`, arn)]).toEqual([op, arn, true])
-      seen.add(op)
+      expectSuccess(result)
+      expect(result.outputs['stopped-count']).toBe('2')
+      expectAllAllowed(server)
+      const used = new Set(authorizations(server).map(([action]) => action.replace('amplify:', '')))
+      expect([...used].sort()).toEqual(CALLED) // together, every operation the policy allows
     }
-  })
+  )
 
-  it('together, those runs used every operation the policy allows, and no other', () => {
-    const actions = policy.Statement.flatMap(s => list(s.Action)).map(a => a.replace(/^amplify:/, ''))
-    expect([...seen].sort()).toEqual(actions.sort())
-  })
+  it.concurrent(
+    'StopJob denied on two branches: each failure names the ARN IAM refused, the advice the ARNs of every branch',
+    async () => {
+      const server = await startServer()
+      for (const branch of ['main', 'feature/login']) server.addJob(APP, branch, { status: 'RUNNING' })
+      server.deny('StopJob')
 
-  it('a denied StopJob names the action and an ARN that the policy allows', async () => {
-    const server = await startServer()
-    server.addJob(APP_ID, BRANCH, { status: 'RUNNING' })
-    server.deny('StopJob')
+      const result = await runStep(server, {
+        inputs: { 'app-id': APP, 'branch-name': 'main, feature/login' }
+      })
 
-    const result = await runStep(server, {
-      inputs: { 'app-id': APP_ID, 'branch-name': BRANCH, 'job-id': '1' }
-    })
-
-    expect(result.exitCode).toBe(1)
-    const message = result.annotations.find(a => a.command === 'error')?.message ?? ''
-    const [, action, arn] = /Allow (amplify:\w+) on (\S+) in the policy/.exec(message) ?? []
-    expect(action).toBe('amplify:StopJob')
-    expect(allows(policy, action, arn)).toBe(true)
-  })
+      const message = expectFailure(result, '2 Amplify requests failed', 'denied (AccessDeniedException)')
+      const [, action, scope] = /^To fix: Allow (amplify:\w+) on (\S+) in the policy/m.exec(message) ?? []
+      expect(action).toBe('amplify:StopJob')
+      // The advice, with the account filled in, is allowed by README's policy, and alone allows every stop.
+      const resource = scope.replace('<account-id>', ACCOUNT)
+      expect(allows(policy, action, resource)).toBe(true)
+      const advised = {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: action, Resource: resource }]
+      }
+      for (const job of result.jobs ?? []) {
+        expect(job.result).toBe('failed')
+        const [, named, arn] = /Allow (amplify:\w+) on (\S+) in the policy/.exec(job.error ?? '') ?? []
+        expect([named, arn]).toEqual([action, server.jobArn(APP, job.branchName, job.jobId)])
+        expect(allows(policy, named, arn)).toBe(true)
+        expect(allows(advised, action, arn)).toBe(true)
+      }
+      expect(result.jobs).toHaveLength(2)
+      expectAllAllowed(server)
+    }
+  )
 })
