@@ -29135,13 +29135,13 @@ const MAX_SERVICE_MESSAGE = 300;
  * is replaced by [redacted] (AWS's IncompleteSignatureException quotes the request's whole Authorization
  * header). Redacted before it is shortened, so a cut can never leave part of a secret.
  */
-function redactedServiceMessage(text) {
+function redactedServiceMessage(text, max = MAX_SERVICE_MESSAGE) {
     const redacted = text
         .replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ') // eslint-disable-line no-control-regex
         .replace(/\b(Authorization\s*[=:]\s*)AWS4-HMAC-SHA256\b(?:[ ,]+(?:Credential|SignedHeaders|Signature)=[^\s,]*)*/gi, '$1[redacted]')
         .replace(/\b(Signature|X-Amz-Signature|X-Amz-Security-Token)(\s*[=:]\s*)[^\s,;&]+/gi, '$1$2[redacted]')
         .trim();
-    return shortened(redacted, MAX_SERVICE_MESSAGE);
+    return shortened(redacted, max);
 }
 /** True when the text has a character that could break a line: for validating names, not for showing them. */
 function hasLineBreaking(text) {
@@ -29194,6 +29194,14 @@ function duration(seconds) {
         .join('');
     return text || '0s';
 }
+/** A branch name in a sentence: quoted, inert, at most 80 characters of it, so a line stays short. */
+function branchName(name) {
+    return shortQuote(name, 80);
+}
+/** An id or status from the service in a sentence: inert, at most 30 characters (real ones are shorter). */
+function id(text) {
+    return shortened(inertLine(text), 30);
+}
 function plural(n, one, many = `${one}s`) {
     return `${n} ${n === 1 ? one : many}`;
 }
@@ -29214,7 +29222,7 @@ const DURATION_UNITS = 'lower-case units d, h, m, s in that order, each at most 
 const inputErrors = {
     unknownInputs: (unknown) => {
         const named = unknown.map(u => `${quoteValue(u.name)}${u.closest ? ` (did you mean ${u.closest}?)` : ''}`);
-        return `${unknown.length === 1 ? 'Input' : 'Inputs'} ${firstFew(named, 5)} ${unknown.length === 1 ? 'is not an input' : 'are not inputs'} of amplify-stop-job: the step stops here rather than run without ${unknown.length === 1 ? 'it' : 'them'}. Fix the name in the step's with:, or remove it (action.yml lists every input).`;
+        return `${unknown.length === 1 ? 'Input' : 'Inputs'} ${firstFew(named)} ${unknown.length === 1 ? 'is not an input' : 'are not inputs'} of amplify-stop-job: the step stops here rather than run without ${unknown.length === 1 ? 'it' : 'them'}. Fix the name in the step's with:, or remove it (action.yml lists every input).`;
     },
     appIdRequired: () => `Input app-id is required: set it to your Amplify app id (${APP_ID_FORM}), several separated by commas, spaces or newlines, or * for every app of this repository.`,
     notAnAppId: (value) => `Input app-id ${quoteValue(value)} is not an Amplify app id: it must be ${APP_ID_FORM}.`,
@@ -29250,9 +29258,9 @@ function subjectOf(operation, s) {
     if (operation === 'ListApps')
         return `the apps in ${s.region}`;
     if (operation === 'ListBranches')
-        return `the branches of app ${inertLine(s.appId ?? '')}`;
-    const branch = `branch ${logQuote(s.branchName ?? '')}`;
-    return s.jobId ? `job ${inertLine(s.jobId)} on ${branch}` : branch;
+        return `the branches of app ${id(s.appId ?? '')}`;
+    const branch = `branch ${branchName(s.branchName ?? '')}`;
+    return s.jobId ? `job ${id(s.jobId)} on ${branch}` : branch;
 }
 function failed(what, reason, advice) {
     return { message: advice ? `${what} ${advice}` : what, reason, advice };
@@ -29269,10 +29277,10 @@ const requestFailures = {
     expired: (op, s, name, said) => failed(`The AWS credentials expired before Amplify ${op} for ${subjectOf(op, s)} (${name}: ${said}).`, `credentials expired (${name})`, 'For a long wait, give configure-aws-credentials a role-duration-seconds longer than wait-timeout.'),
     refusedCredentials: (op, s, name, said) => failed(`Amplify ${op} refused the AWS credentials (${name}: ${said}).`, `credentials refused (${name})`, `Check that aws-actions/configure-aws-credentials ran before this step, for the account and region ${s.region} of the app.`),
     noCredentials: (said) => failed(`No AWS credentials were found (${said}).`, 'no AWS credentials', 'Add aws-actions/configure-aws-credentials (with OIDC: permissions id-token: write) before this step.'),
-    appNotFound: (op, s, said) => failed(`App ${inertLine(s.appId ?? '')} was not found in ${s.region} (Amplify ${op}: ${said}).`, 'app not found', 'Check app-id and aws-region.'),
-    branchNotFound: (op, s, said) => failed(`Branch ${logQuote(s.branchName ?? '')} was not found in app ${inertLine(s.appId ?? '')} (Amplify ${op}: ${said}).`, 'branch not found', "Check branch-name (a pull request's preview branch is named pr-<number>)."),
-    jobNotFound: (op, s, said) => failed(`Job ${inertLine(s.jobId ?? '')} was not found on branch ${logQuote(s.branchName ?? '')} of app ${inertLine(s.appId ?? '')} (Amplify ${op}: ${said}).`, 'job not found', 'Check job-id.'),
-    appOrBranchNotFound: (op, s, said) => failed(`App ${inertLine(s.appId ?? '')} or its branch ${logQuote(s.branchName ?? '')} was not found in ${s.region} (Amplify ${op}: ${said}).`, 'app or branch not found', 'Check app-id, branch-name and aws-region.'),
+    appNotFound: (op, s, said) => failed(`App ${id(s.appId ?? '')} was not found in ${s.region} (Amplify ${op}: ${said}).`, 'app not found', 'Check app-id and aws-region.'),
+    branchNotFound: (op, s, said) => failed(`Branch ${branchName(s.branchName ?? '')} was not found in app ${id(s.appId ?? '')} (Amplify ${op}: ${said}).`, 'branch not found', "Check branch-name (a pull request's preview branch is named pr-<number>)."),
+    jobNotFound: (op, s, said) => failed(`Job ${id(s.jobId ?? '')} was not found on branch ${branchName(s.branchName ?? '')} of app ${id(s.appId ?? '')} (Amplify ${op}: ${said}).`, 'job not found', 'Check job-id.'),
+    appOrBranchNotFound: (op, s, said) => failed(`App ${id(s.appId ?? '')} or its branch ${branchName(s.branchName ?? '')} was not found in ${s.region} (Amplify ${op}: ${said}).`, 'app or branch not found', 'Check app-id, branch-name and aws-region.'),
     throttled: (op, s, name, attempts) => failed(`Amplify kept throttling ${op} for ${subjectOf(op, s)}${afterAttempts(attempts)} (${name}).`, `throttled (${name})`, 'Wait and re-run the job, or run fewer Amplify calls at once (AWS_MAX_ATTEMPTS raises the retries).'),
     badRequest: (op, s, said) => failed(`Amplify refused ${op} for ${subjectOf(op, s)} (BadRequestException: ${said}).`, 'refused (BadRequestException)', ''),
     timedOut: (op, s, attempts) => failed(`Amplify did not answer ${op} for ${subjectOf(op, s)} in time${afterAttempts(attempts)}.`, 'no answer in time', NETWORK_ADVICE),
@@ -29288,13 +29296,9 @@ function afterAttempts(attempts) {
 const MAX_STEP_ERROR = 3990;
 const GROUPS_SHOWN = 8;
 const ADVICE_SHOWN = 4;
+/** The app and operation of a failure: its message names the branch and job already. */
 function whereOf(failure) {
-    const parts = [
-        failure.appId ? `app ${inertLine(failure.appId)}` : '',
-        failure.branchName !== undefined ? `branch ${shortQuote(failure.branchName)}` : '',
-        failure.jobId ? `job ${inertLine(failure.jobId)}` : ''
-    ].filter(Boolean);
-    return parts.length > 0 ? `${parts.join(', ')}, ${failure.operation}` : failure.operation;
+    return failure.appId ? `app ${id(failure.appId)}, ${failure.operation}` : failure.operation;
 }
 /** One failure, with where it happened when the run covers several branches. */
 function failureLine(failure, several) {
@@ -29304,7 +29308,7 @@ function failureLine(failure, several) {
 }
 function targetOf(failure) {
     if (failure.jobId)
-        return `job ${inertLine(failure.jobId)} on ${shortQuote(failure.branchName ?? '')}`;
+        return `job ${id(failure.jobId)} on ${shortQuote(failure.branchName ?? '')}`;
     return failure.branchName !== undefined ? shortQuote(failure.branchName) : '';
 }
 /** One line for a group of failures: where, what, how many, and the first few targets. */
@@ -29312,7 +29316,7 @@ function failureGroupLine(group) {
     const [first] = group.failures;
     if (first.kind === 'wait-timeout')
         return first.message;
-    const where = group.appId ? `App ${inertLine(group.appId)}, ${group.operation}` : group.operation;
+    const where = group.appId ? `App ${id(group.appId)}, ${group.operation}` : group.operation;
     const targets = group.failures.map(targetOf).filter(Boolean);
     if (targets.length === 0)
         return `${where}: ${group.reason}.`;
@@ -29341,14 +29345,18 @@ function unexpectedError(error) {
 /** The jobs that did not end in time, grouped by app, then branch, naming the first few of each. */
 function waitTimedOut(unfinished, timeoutSeconds) {
     const jobs = unfinished.map(o => o.job);
-    const byApp = groupBy(jobs, job => job.appId);
     const lead = `Waited ${duration(timeoutSeconds)} (wait-timeout), but ${jobs.length === 1 ? 'this job has' : `${jobs.length} jobs have`} not ended`;
-    const apps = [...byApp].map(([appId, appJobs]) => {
-        const byBranch = [...groupBy(appJobs, job => job.branchName)].map(([branch, branchJobs]) => `${shortQuote(branch)}: ${firstFew(branchJobs.map(j => `job ${inertLine(j.jobId)} ${inertLine(j.status)}`), 2)}`);
-        const branches = byBranch.length === 1 ? 'branch' : `${byBranch.length} branches`;
-        return `app ${inertLine(appId)}, ${branches} ${firstFew(byBranch)}`;
+    const apps = [...groupBy(jobs, job => job.appId)].map(([appId, appJobs]) => {
+        const branches = [...groupBy(appJobs, job => job.branchName)].map(([branch, branchJobs]) => `${shortQuote(branch, 40)} (${listOf(branchJobs.map(j => `job ${id(j.jobId)} ${id(j.status)}`), 2, ['job', 'jobs'])})`);
+        return `app ${id(appId)}: ${listOf(branches, 2, ['branch', 'branches'])}`;
     });
-    return `${lead}: ${firstFew(apps, 3)}. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the jobs in the Amplify console.`;
+    return `${lead}: ${listOf(apps, 2, ['app', 'apps'], '; ')}. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the jobs in the Amplify console.`;
+}
+/** "a, b and 3 more branches": the first few, and a count of the rest that says what they are. */
+function listOf(items, shown, [one, many], separator = ', ') {
+    const rest = items.length - shown;
+    const named = items.slice(0, shown).join(separator);
+    return rest > 0 ? `${named}${separator}and ${rest} more ${rest === 1 ? one : many}` : named;
 }
 function groupBy(items, key) {
     const groups = new Map();
@@ -29408,15 +29416,15 @@ function nothingFoundNote(nothing) {
         }
         case 'one-branch': {
             const { plan, selection } = nothing;
-            const { branchName, appId } = plan.target;
+            const { appId } = plan.target;
             if (plan.missingBranch !== undefined) {
                 // A closed pull request's preview branch is gone by design: no advice to check branch-name then.
-                const missing = PREVIEW_BRANCH.test(branchName)
-                    ? `Branch ${logQuote(branchName)} was not found in app ${inertLine(appId)}: nothing to stop (Amplify deletes a preview branch when its pull request closes).`
+                const missing = PREVIEW_BRANCH.test(plan.target.branchName)
+                    ? `Branch ${branchName(plan.target.branchName)} was not found in app ${id(appId)}: nothing to stop (Amplify deletes a preview branch when its pull request closes).`
                     : `${plan.missingBranch} Nothing to stop.`;
                 return missing + lookedFor(nothing.findTimeoutSeconds);
             }
-            const where = `on branch ${logQuote(branchName)} of app ${inertLine(appId)}`;
+            const where = `on branch ${branchName(plan.target.branchName)} of app ${id(appId)}`;
             const filtered = leftAloneClause(plan.leftAlone, selection);
             if (filtered)
                 return `No job was stopped ${where}: ${filtered}.${lookedFor(nothing.findTimeoutSeconds)}`;
@@ -29434,7 +29442,7 @@ function runStart(scope) {
         : `every app of ${inertLine(scope.apps.repository)}`;
     const branches = scope.branches === 'all'
         ? 'every branch'
-        : `${scope.branches.length === 1 ? 'branch' : 'branches'} ${firstFew(scope.branches.map(b => shortQuote(b, 255)), 5)}`;
+        : `${scope.branches.length === 1 ? 'branch' : 'branches'} ${firstFew(scope.branches.map(branchName), 3)}`;
     const origin = {
         input: '',
         'pull-request': ' (the pull request head branch)',
@@ -29445,7 +29453,7 @@ function runStart(scope) {
 }
 /** "on branch "main"", and "of app d1…" when the run covers several apps. */
 function whereJob(job, namesApp) {
-    return `on branch ${logQuote(job.branchName)}${namesApp ? ` of app ${inertLine(job.appId)}` : ''}`;
+    return `on branch ${branchName(job.branchName)}${namesApp ? ` of app ${id(job.appId)}` : ''}`;
 }
 /** "RUNNING → CANCELLING" when the status changed and the earlier one is known, else the status alone. */
 function statusChange(outcome) {
@@ -29461,67 +29469,67 @@ function describeCommit(job) {
 /** One log line for a job; it starts with the action's own words, so no untrusted text begins a line. */
 function describeOutcome(outcome, namesApp = false) {
     // The job id and status come from the service too: inert like the rest.
-    const id = inertLine(outcome.job.jobId);
-    const status = inertLine(outcome.job.status);
+    const jobId = id(outcome.job.jobId);
+    const status = id(outcome.job.status);
     const where = whereJob(outcome.job, namesApp);
     const commit = describeCommit(outcome.job);
     switch (outcome.result) {
         case 'stopped':
-            return `Stopped job ${id} ${where} (${inertLine(statusChange(outcome))})${commit}`;
+            return `Stopped job ${jobId} ${where} (${shortened(inertLine(statusChange(outcome)), 70)})${commit}`;
         case 'already-ended':
-            return `Job ${id} ${where} had already ended (${status}); nothing to stop${commit}`;
+            return `Job ${jobId} ${where} had already ended (${status}); nothing to stop${commit}`;
         case 'already-stopping':
-            return `Job ${id} ${where} is already stopping (${status}); not stopped again${commit}`;
+            return `Job ${jobId} ${where} is already stopping (${status}); not stopped again${commit}`;
         case 'would-stop':
-            return `Would stop job ${id} ${where} (${status}); dry run, no StopJob sent${commit}`;
+            return `Would stop job ${jobId} ${where} (${status}); dry run, no StopJob sent${commit}`;
         case 'kept':
             return outcome.newerLeftAlone
-                ? `Kept job ${id} ${where} running (${status}): it is the newest of those selected (a newer job in progress was left alone by the filters)${commit}`
-                : `Kept job ${id} ${where} running (${status}): it is the newest${commit}`;
+                ? `Kept job ${jobId} ${where} running (${status}): it is the newest of those selected (a newer job in progress was left alone by the filters)${commit}`
+                : `Kept job ${jobId} ${where} running (${status}): it is the newest${commit}`;
         case 'failed':
-            return `Could not stop job ${id} ${where} (${status}): ${inertLine(outcome.error ?? '')}${commit}`;
+            return `Could not stop job ${jobId} ${where} (${status}): ${shortened(inertLine(outcome.error ?? ''), 300)}${commit}`;
     }
 }
 function unknownStatus(job, namesApp) {
-    return `Job ${inertLine(job.jobId)} ${whereJob(job, namesApp)} has the status ${logQuote(job.status)}, which this version of the action does not know: left alone.`;
+    return `Job ${id(job.jobId)} ${whereJob(job, namesApp)} has the status ${logQuote(shortened(job.status, 30))}, which this version of the action does not know: left alone.`;
 }
 function onlyNewestInProgress(job, namesApp) {
-    return `Only job ${inertLine(job.jobId)} ${whereJob(job, namesApp)}, the newest, is in progress: no superseded build to stop.`;
+    return `Only job ${id(job.jobId)} ${whereJob(job, namesApp)}, the newest, is in progress: no superseded build to stop.`;
 }
 /** For one of several branches where nothing was acted on: an info line. */
 function nothingOnBranch(target, missing, leftAlone, selection) {
-    const app = inertLine(target.appId);
+    const app = id(target.appId);
     if (missing !== undefined)
-        return `App ${app} has no branch ${logQuote(target.branchName)}: nothing to stop there.`;
+        return `App ${app} has no branch ${branchName(target.branchName)}: nothing to stop there.`;
     const filtered = leftAloneClause(leftAlone, selection);
     return filtered
-        ? `Nothing to stop on branch ${logQuote(target.branchName)} of app ${app}: ${filtered}.`
-        : `No job is in progress on branch ${logQuote(target.branchName)} of app ${app}.`;
+        ? `Nothing to stop on branch ${branchName(target.branchName)} of app ${app}: ${filtered}.`
+        : `No job is in progress on branch ${branchName(target.branchName)} of app ${app}.`;
 }
 /** find-timeout: nothing matched yet on a branch, which is read again until something does. */
 function lookingAgain(target, findTimeoutSeconds, everyMs) {
-    return `No job to stop on branch ${logQuote(target.branchName)} of app ${inertLine(target.appId)} yet: reading it again every ${duration(everyMs / 1000)} for up to ${duration(findTimeoutSeconds)} (find-timeout).`;
+    return `No job to stop on branch ${branchName(target.branchName)} of app ${id(target.appId)} yet: reading it again every ${duration(everyMs / 1000)} for up to ${duration(findTimeoutSeconds)} (find-timeout).`;
 }
 /** A job CANCELLING for longer than older-than: only a person can end it. */
 function stuckCancelling(job, ageSeconds) {
-    return `Job ${inertLine(job.jobId)} on branch ${logQuote(job.branchName)} of app ${inertLine(job.appId)} is stuck CANCELLING: it started ${duration(ageSeconds)} ago, and Amplify cannot stop a job that is already stopping. Ask AWS Support to end it.`;
+    return `Job ${id(job.jobId)} on branch ${branchName(job.branchName)} of app ${id(job.appId)} is stuck CANCELLING: it started ${duration(ageSeconds)} ago, and Amplify cannot stop a job that is already stopping. Ask AWS Support to end it.`;
 }
 function moreStuck(more, total) {
     return `More jobs stuck CANCELLING: ${more} besides those above (stuck-count ${total}); the jobs output and jobs-file list every one.`;
 }
 /** During a wait: a waited job's status changed. */
 function statusChanged(job, was, namesApp) {
-    return `Job ${inertLine(job.jobId)} ${whereJob(job, namesApp)} is now ${inertLine(job.status)} (was ${inertLine(was)})`;
+    return `Job ${id(job.jobId)} ${whereJob(job, namesApp)} is now ${id(job.status)} (was ${id(was)})`;
 }
 /** During a wait: how many jobs are still waited for, by status, and how long of the limit has passed. */
 function stillWaiting(jobs, waitedMs, timeoutSeconds, namesApp) {
     const lead = `Still waiting after ${duration(waitedMs / 1000)} of ${duration(timeoutSeconds)} (wait-timeout) for`;
     if (jobs.length === 1) {
         const [job] = jobs;
-        return `${lead} job ${inertLine(job.jobId)} ${whereJob(job, namesApp)} (${inertLine(job.status)})`;
+        return `${lead} job ${id(job.jobId)} ${whereJob(job, namesApp)} (${id(job.status)})`;
     }
     const branches = new Set(jobs.map(job => `${job.appId}\u0000${job.branchName}`)).size;
-    const byStatus = [...groupBy(jobs, job => job.status)].map(([status, of]) => `${of.length} ${inertLine(status)}`);
+    const byStatus = [...groupBy(jobs, job => job.status)].map(([status, of]) => `${of.length} ${id(status)}`);
     return `${lead} ${jobs.length} jobs on ${plural(branches, 'branch', 'branches')}: ${firstFew(byStatus, 6)}`;
 }
 function jobsOutputCut(kept, total, jobsFile) {
@@ -30023,6 +30031,10 @@ function isRefusedStop(error) {
 function mayHaveStopped(error) {
     return error instanceof errors/* AmplifyRequestError */.iN && error.operation === 'StopJob' && error.timedOut;
 }
+/** What a sentence quotes of a service's message; IAM's resource is taken from the whole message first. */
+const MAX_SAID = 160;
+/** An ARN longer than any real one (a 255-character branch name included) is not taken from a message. */
+const MAX_ARN = 400;
 const NETWORK_CODES = new Set([
     'ECONNRESET',
     'ECONNREFUSED',
@@ -30039,8 +30051,10 @@ function isRateExceeded(error) {
 /** Translates an SDK failure into an error whose message says what failed and what to do. */
 function describeFailure(error, operation, subject) {
     const e = (error ?? {});
-    const name = e.name ?? 'Error';
-    const said = redactedServiceMessage(e.message ?? String(error));
+    // The service chooses the error's name and message: both inert and short before any sentence holds them.
+    const name = shortened(inertLine(e.name ?? 'Error'), 60);
+    const whole = redactedServiceMessage(e.message ?? String(error), Infinity);
+    const said = shortened(whole, MAX_SAID);
     const attempts = e.$metadata?.attempts;
     const make = (kind, text, extra = {}) => new errors/* AmplifyRequestError */.iN(kind, text.message, {
         operation,
@@ -30054,7 +30068,7 @@ function describeFailure(error, operation, subject) {
     switch (name) {
         case 'AccessDeniedException':
         case 'UnauthorizedException': {
-            const resource = resourceArnFrom(said) ?? resourceArn(operation, subject);
+            const resource = resourceArnFrom(whole) ?? resourceArn(operation, subject);
             const scope = resourceArn(operation, { ...subject, branchName: '*' });
             return make('permission', requestFailures.denied(operation, subject, name, said, resource, scope));
         }
@@ -30140,7 +30154,8 @@ function withoutNames(message, names) {
 }
 /** IAM's denial message names the exact resource: "... on resource: arn:aws:amplify:...". */
 function resourceArnFrom(message) {
-    return /\bon resource: (arn:[^\s]+)/.exec(message)?.[1];
+    const arn = /\bon resource: (arn:[^\s]+)/.exec(message)?.[1];
+    return arn !== undefined && arn.length <= MAX_ARN ? arn : undefined;
 }
 /**
  * The resource an operation is authorized against (Service Authorization Reference), with the account left

@@ -18,7 +18,7 @@ import type { Agent } from 'node:http'
 import { AmplifyRequestError, type ErrorKind, type Missing, type Operation } from './errors.js'
 import type { BranchRef, Job } from './jobs.js'
 import { requestFailures as say, type RequestFailureText, type RequestSubject } from './messages.js'
-import { redactedServiceMessage } from './text.js'
+import { inertLine, redactedServiceMessage, shortened } from './text.js'
 import type { App, JobListing } from './types.js'
 
 export interface Amplify {
@@ -254,6 +254,11 @@ interface SdkErrorShape {
   $metadata?: { httpStatusCode?: number; attempts?: number }
 }
 
+/** What a sentence quotes of a service's message; IAM's resource is taken from the whole message first. */
+const MAX_SAID = 160
+/** An ARN longer than any real one (a 255-character branch name included) is not taken from a message. */
+const MAX_ARN = 400
+
 const NETWORK_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
@@ -276,8 +281,10 @@ export function describeFailure(
   subject: RequestSubject
 ): AmplifyRequestError {
   const e = (error ?? {}) as SdkErrorShape
-  const name = e.name ?? 'Error'
-  const said = redactedServiceMessage(e.message ?? String(error))
+  // The service chooses the error's name and message: both inert and short before any sentence holds them.
+  const name = shortened(inertLine(e.name ?? 'Error'), 60)
+  const whole = redactedServiceMessage(e.message ?? String(error), Infinity)
+  const said = shortened(whole, MAX_SAID)
   const attempts = e.$metadata?.attempts
   const make = (
     kind: ErrorKind,
@@ -296,7 +303,7 @@ export function describeFailure(
   switch (name) {
     case 'AccessDeniedException':
     case 'UnauthorizedException': {
-      const resource = resourceArnFrom(said) ?? resourceArn(operation, subject)
+      const resource = resourceArnFrom(whole) ?? resourceArn(operation, subject)
       const scope = resourceArn(operation, { ...subject, branchName: '*' })
       return make('permission', say.denied(operation, subject, name, said, resource, scope))
     }
@@ -378,7 +385,8 @@ function withoutNames(message: string, names: (string | undefined)[]): string {
 
 /** IAM's denial message names the exact resource: "... on resource: arn:aws:amplify:...". */
 function resourceArnFrom(message: string): string | undefined {
-  return /\bon resource: (arn:[^\s]+)/.exec(message)?.[1]
+  const arn = /\bon resource: (arn:[^\s]+)/.exec(message)?.[1]
+  return arn !== undefined && arn.length <= MAX_ARN ? arn : undefined
 }
 
 /**

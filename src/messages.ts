@@ -24,6 +24,16 @@ export function duration(seconds: number): string {
   return text || '0s'
 }
 
+/** A branch name in a sentence: quoted, inert, at most 80 characters of it, so a line stays short. */
+function branchName(name: string): string {
+  return shortQuote(name, 80)
+}
+
+/** An id or status from the service in a sentence: inert, at most 30 characters (real ones are shorter). */
+function id(text: string): string {
+  return shortened(inertLine(text), 30)
+}
+
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`
 }
@@ -47,7 +57,7 @@ const DURATION_UNITS =
 export const inputErrors = {
   unknownInputs: (unknown: readonly { name: string; closest?: string }[]) => {
     const named = unknown.map(u => `${quoteValue(u.name)}${u.closest ? ` (did you mean ${u.closest}?)` : ''}`)
-    return `${unknown.length === 1 ? 'Input' : 'Inputs'} ${firstFew(named, 5)} ${unknown.length === 1 ? 'is not an input' : 'are not inputs'} of amplify-stop-job: the step stops here rather than run without ${unknown.length === 1 ? 'it' : 'them'}. Fix the name in the step's with:, or remove it (action.yml lists every input).`
+    return `${unknown.length === 1 ? 'Input' : 'Inputs'} ${firstFew(named)} ${unknown.length === 1 ? 'is not an input' : 'are not inputs'} of amplify-stop-job: the step stops here rather than run without ${unknown.length === 1 ? 'it' : 'them'}. Fix the name in the step's with:, or remove it (action.yml lists every input).`
   },
   appIdRequired: () =>
     `Input app-id is required: set it to your Amplify app id (${APP_ID_FORM}), several separated by commas, spaces or newlines, or * for every app of this repository.`,
@@ -127,9 +137,9 @@ export interface RequestFailureText {
 
 function subjectOf(operation: string, s: RequestSubject): string {
   if (operation === 'ListApps') return `the apps in ${s.region}`
-  if (operation === 'ListBranches') return `the branches of app ${inertLine(s.appId ?? '')}`
-  const branch = `branch ${logQuote(s.branchName ?? '')}`
-  return s.jobId ? `job ${inertLine(s.jobId)} on ${branch}` : branch
+  if (operation === 'ListBranches') return `the branches of app ${id(s.appId ?? '')}`
+  const branch = `branch ${branchName(s.branchName ?? '')}`
+  return s.jobId ? `job ${id(s.jobId)} on ${branch}` : branch
 }
 
 function failed(what: string, reason: string, advice: string): RequestFailureText {
@@ -173,25 +183,25 @@ export const requestFailures = {
     ),
   appNotFound: (op: Operation, s: RequestSubject, said: string) =>
     failed(
-      `App ${inertLine(s.appId ?? '')} was not found in ${s.region} (Amplify ${op}: ${said}).`,
+      `App ${id(s.appId ?? '')} was not found in ${s.region} (Amplify ${op}: ${said}).`,
       'app not found',
       'Check app-id and aws-region.'
     ),
   branchNotFound: (op: Operation, s: RequestSubject, said: string) =>
     failed(
-      `Branch ${logQuote(s.branchName ?? '')} was not found in app ${inertLine(s.appId ?? '')} (Amplify ${op}: ${said}).`,
+      `Branch ${branchName(s.branchName ?? '')} was not found in app ${id(s.appId ?? '')} (Amplify ${op}: ${said}).`,
       'branch not found',
       "Check branch-name (a pull request's preview branch is named pr-<number>)."
     ),
   jobNotFound: (op: Operation, s: RequestSubject, said: string) =>
     failed(
-      `Job ${inertLine(s.jobId ?? '')} was not found on branch ${logQuote(s.branchName ?? '')} of app ${inertLine(s.appId ?? '')} (Amplify ${op}: ${said}).`,
+      `Job ${id(s.jobId ?? '')} was not found on branch ${branchName(s.branchName ?? '')} of app ${id(s.appId ?? '')} (Amplify ${op}: ${said}).`,
       'job not found',
       'Check job-id.'
     ),
   appOrBranchNotFound: (op: Operation, s: RequestSubject, said: string) =>
     failed(
-      `App ${inertLine(s.appId ?? '')} or its branch ${logQuote(s.branchName ?? '')} was not found in ${s.region} (Amplify ${op}: ${said}).`,
+      `App ${id(s.appId ?? '')} or its branch ${branchName(s.branchName ?? '')} was not found in ${s.region} (Amplify ${op}: ${said}).`,
       'app or branch not found',
       'Check app-id, branch-name and aws-region.'
     ),
@@ -240,13 +250,9 @@ export const MAX_STEP_ERROR = 3990
 const GROUPS_SHOWN = 8
 const ADVICE_SHOWN = 4
 
+/** The app and operation of a failure: its message names the branch and job already. */
 function whereOf(failure: Failure): string {
-  const parts = [
-    failure.appId ? `app ${inertLine(failure.appId)}` : '',
-    failure.branchName !== undefined ? `branch ${shortQuote(failure.branchName)}` : '',
-    failure.jobId ? `job ${inertLine(failure.jobId)}` : ''
-  ].filter(Boolean)
-  return parts.length > 0 ? `${parts.join(', ')}, ${failure.operation}` : failure.operation
+  return failure.appId ? `app ${id(failure.appId)}, ${failure.operation}` : failure.operation
 }
 
 /** One failure, with where it happened when the run covers several branches. */
@@ -257,7 +263,7 @@ export function failureLine(failure: Failure, several: boolean): string {
 }
 
 function targetOf(failure: Failure): string {
-  if (failure.jobId) return `job ${inertLine(failure.jobId)} on ${shortQuote(failure.branchName ?? '')}`
+  if (failure.jobId) return `job ${id(failure.jobId)} on ${shortQuote(failure.branchName ?? '')}`
   return failure.branchName !== undefined ? shortQuote(failure.branchName) : ''
 }
 
@@ -265,7 +271,7 @@ function targetOf(failure: Failure): string {
 export function failureGroupLine(group: FailureGroup): string {
   const [first] = group.failures
   if (first.kind === 'wait-timeout') return first.message
-  const where = group.appId ? `App ${inertLine(group.appId)}, ${group.operation}` : group.operation
+  const where = group.appId ? `App ${id(group.appId)}, ${group.operation}` : group.operation
   const targets = group.failures.map(targetOf).filter(Boolean)
   if (targets.length === 0) return `${where}: ${group.reason}.`
   const noun = first.jobId ? 'job' : 'branch'
@@ -304,20 +310,31 @@ export function unexpectedError(error: unknown): string {
 /** The jobs that did not end in time, grouped by app, then branch, naming the first few of each. */
 export function waitTimedOut(unfinished: readonly JobOutcome[], timeoutSeconds: number): string {
   const jobs = unfinished.map(o => o.job)
-  const byApp = groupBy(jobs, job => job.appId)
   const lead = `Waited ${duration(timeoutSeconds)} (wait-timeout), but ${jobs.length === 1 ? 'this job has' : `${jobs.length} jobs have`} not ended`
-  const apps = [...byApp].map(([appId, appJobs]) => {
-    const byBranch = [...groupBy(appJobs, job => job.branchName)].map(
+  const apps = [...groupBy(jobs, job => job.appId)].map(([appId, appJobs]) => {
+    const branches = [...groupBy(appJobs, job => job.branchName)].map(
       ([branch, branchJobs]) =>
-        `${shortQuote(branch)}: ${firstFew(
-          branchJobs.map(j => `job ${inertLine(j.jobId)} ${inertLine(j.status)}`),
-          2
-        )}`
+        `${shortQuote(branch, 40)} (${listOf(
+          branchJobs.map(j => `job ${id(j.jobId)} ${id(j.status)}`),
+          2,
+          ['job', 'jobs']
+        )})`
     )
-    const branches = byBranch.length === 1 ? 'branch' : `${byBranch.length} branches`
-    return `app ${inertLine(appId)}, ${branches} ${firstFew(byBranch)}`
+    return `app ${id(appId)}: ${listOf(branches, 2, ['branch', 'branches'])}`
   })
-  return `${lead}: ${firstFew(apps, 3)}. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the jobs in the Amplify console.`
+  return `${lead}: ${listOf(apps, 2, ['app', 'apps'], '; ')}. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the jobs in the Amplify console.`
+}
+
+/** "a, b and 3 more branches": the first few, and a count of the rest that says what they are. */
+function listOf(
+  items: readonly string[],
+  shown: number,
+  [one, many]: [string, string],
+  separator = ', '
+): string {
+  const rest = items.length - shown
+  const named = items.slice(0, shown).join(separator)
+  return rest > 0 ? `${named}${separator}and ${rest} more ${rest === 1 ? one : many}` : named
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
@@ -386,15 +403,15 @@ export function nothingFoundNote(nothing: NothingFound): string {
     }
     case 'one-branch': {
       const { plan, selection } = nothing
-      const { branchName, appId } = plan.target
+      const { appId } = plan.target
       if (plan.missingBranch !== undefined) {
         // A closed pull request's preview branch is gone by design: no advice to check branch-name then.
-        const missing = PREVIEW_BRANCH.test(branchName)
-          ? `Branch ${logQuote(branchName)} was not found in app ${inertLine(appId)}: nothing to stop (Amplify deletes a preview branch when its pull request closes).`
+        const missing = PREVIEW_BRANCH.test(plan.target.branchName)
+          ? `Branch ${branchName(plan.target.branchName)} was not found in app ${id(appId)}: nothing to stop (Amplify deletes a preview branch when its pull request closes).`
           : `${plan.missingBranch} Nothing to stop.`
         return missing + lookedFor(nothing.findTimeoutSeconds)
       }
-      const where = `on branch ${logQuote(branchName)} of app ${inertLine(appId)}`
+      const where = `on branch ${branchName(plan.target.branchName)} of app ${id(appId)}`
       const filtered = leftAloneClause(plan.leftAlone, selection)
       if (filtered) return `No job was stopped ${where}: ${filtered}.${lookedFor(nothing.findTimeoutSeconds)}`
       const scope = selection.commitId ? ` building commit ${inertLine(selection.commitId)}` : ''
@@ -421,8 +438,8 @@ export function runStart(scope: {
     scope.branches === 'all'
       ? 'every branch'
       : `${scope.branches.length === 1 ? 'branch' : 'branches'} ${firstFew(
-          scope.branches.map(b => shortQuote(b, 255)),
-          5
+          scope.branches.map(branchName),
+          3
         )}`
   const origin = {
     input: '',
@@ -435,7 +452,7 @@ export function runStart(scope: {
 
 /** "on branch "main"", and "of app d1…" when the run covers several apps. */
 function whereJob(job: BranchRef, namesApp: boolean): string {
-  return `on branch ${logQuote(job.branchName)}${namesApp ? ` of app ${inertLine(job.appId)}` : ''}`
+  return `on branch ${branchName(job.branchName)}${namesApp ? ` of app ${id(job.appId)}` : ''}`
 }
 
 /** "RUNNING → CANCELLING" when the status changed and the earlier one is known, else the status alone. */
@@ -454,34 +471,34 @@ function describeCommit(job: Job): string {
 /** One log line for a job; it starts with the action's own words, so no untrusted text begins a line. */
 export function describeOutcome(outcome: JobOutcome, namesApp = false): string {
   // The job id and status come from the service too: inert like the rest.
-  const id = inertLine(outcome.job.jobId)
-  const status = inertLine(outcome.job.status)
+  const jobId = id(outcome.job.jobId)
+  const status = id(outcome.job.status)
   const where = whereJob(outcome.job, namesApp)
   const commit = describeCommit(outcome.job)
   switch (outcome.result) {
     case 'stopped':
-      return `Stopped job ${id} ${where} (${inertLine(statusChange(outcome))})${commit}`
+      return `Stopped job ${jobId} ${where} (${shortened(inertLine(statusChange(outcome)), 70)})${commit}`
     case 'already-ended':
-      return `Job ${id} ${where} had already ended (${status}); nothing to stop${commit}`
+      return `Job ${jobId} ${where} had already ended (${status}); nothing to stop${commit}`
     case 'already-stopping':
-      return `Job ${id} ${where} is already stopping (${status}); not stopped again${commit}`
+      return `Job ${jobId} ${where} is already stopping (${status}); not stopped again${commit}`
     case 'would-stop':
-      return `Would stop job ${id} ${where} (${status}); dry run, no StopJob sent${commit}`
+      return `Would stop job ${jobId} ${where} (${status}); dry run, no StopJob sent${commit}`
     case 'kept':
       return outcome.newerLeftAlone
-        ? `Kept job ${id} ${where} running (${status}): it is the newest of those selected (a newer job in progress was left alone by the filters)${commit}`
-        : `Kept job ${id} ${where} running (${status}): it is the newest${commit}`
+        ? `Kept job ${jobId} ${where} running (${status}): it is the newest of those selected (a newer job in progress was left alone by the filters)${commit}`
+        : `Kept job ${jobId} ${where} running (${status}): it is the newest${commit}`
     case 'failed':
-      return `Could not stop job ${id} ${where} (${status}): ${inertLine(outcome.error ?? '')}${commit}`
+      return `Could not stop job ${jobId} ${where} (${status}): ${shortened(inertLine(outcome.error ?? ''), 300)}${commit}`
   }
 }
 
 export function unknownStatus(job: Job, namesApp: boolean): string {
-  return `Job ${inertLine(job.jobId)} ${whereJob(job, namesApp)} has the status ${logQuote(job.status)}, which this version of the action does not know: left alone.`
+  return `Job ${id(job.jobId)} ${whereJob(job, namesApp)} has the status ${logQuote(shortened(job.status, 30))}, which this version of the action does not know: left alone.`
 }
 
 export function onlyNewestInProgress(job: Job, namesApp: boolean): string {
-  return `Only job ${inertLine(job.jobId)} ${whereJob(job, namesApp)}, the newest, is in progress: no superseded build to stop.`
+  return `Only job ${id(job.jobId)} ${whereJob(job, namesApp)}, the newest, is in progress: no superseded build to stop.`
 }
 
 /** For one of several branches where nothing was acted on: an info line. */
@@ -491,23 +508,23 @@ export function nothingOnBranch(
   leftAlone: Partial<Record<FilterInput, number>>,
   selection: Selection
 ): string {
-  const app = inertLine(target.appId)
+  const app = id(target.appId)
   if (missing !== undefined)
-    return `App ${app} has no branch ${logQuote(target.branchName)}: nothing to stop there.`
+    return `App ${app} has no branch ${branchName(target.branchName)}: nothing to stop there.`
   const filtered = leftAloneClause(leftAlone, selection)
   return filtered
-    ? `Nothing to stop on branch ${logQuote(target.branchName)} of app ${app}: ${filtered}.`
-    : `No job is in progress on branch ${logQuote(target.branchName)} of app ${app}.`
+    ? `Nothing to stop on branch ${branchName(target.branchName)} of app ${app}: ${filtered}.`
+    : `No job is in progress on branch ${branchName(target.branchName)} of app ${app}.`
 }
 
 /** find-timeout: nothing matched yet on a branch, which is read again until something does. */
 export function lookingAgain(target: BranchRef, findTimeoutSeconds: number, everyMs: number): string {
-  return `No job to stop on branch ${logQuote(target.branchName)} of app ${inertLine(target.appId)} yet: reading it again every ${duration(everyMs / 1000)} for up to ${duration(findTimeoutSeconds)} (find-timeout).`
+  return `No job to stop on branch ${branchName(target.branchName)} of app ${id(target.appId)} yet: reading it again every ${duration(everyMs / 1000)} for up to ${duration(findTimeoutSeconds)} (find-timeout).`
 }
 
 /** A job CANCELLING for longer than older-than: only a person can end it. */
 export function stuckCancelling(job: Job, ageSeconds: number): string {
-  return `Job ${inertLine(job.jobId)} on branch ${logQuote(job.branchName)} of app ${inertLine(job.appId)} is stuck CANCELLING: it started ${duration(ageSeconds)} ago, and Amplify cannot stop a job that is already stopping. Ask AWS Support to end it.`
+  return `Job ${id(job.jobId)} on branch ${branchName(job.branchName)} of app ${id(job.appId)} is stuck CANCELLING: it started ${duration(ageSeconds)} ago, and Amplify cannot stop a job that is already stopping. Ask AWS Support to end it.`
 }
 
 export function moreStuck(more: number, total: number): string {
@@ -516,7 +533,7 @@ export function moreStuck(more: number, total: number): string {
 
 /** During a wait: a waited job's status changed. */
 export function statusChanged(job: Job, was: string, namesApp: boolean): string {
-  return `Job ${inertLine(job.jobId)} ${whereJob(job, namesApp)} is now ${inertLine(job.status)} (was ${inertLine(was)})`
+  return `Job ${id(job.jobId)} ${whereJob(job, namesApp)} is now ${id(job.status)} (was ${id(was)})`
 }
 
 /** During a wait: how many jobs are still waited for, by status, and how long of the limit has passed. */
@@ -529,12 +546,10 @@ export function stillWaiting(
   const lead = `Still waiting after ${duration(waitedMs / 1000)} of ${duration(timeoutSeconds)} (wait-timeout) for`
   if (jobs.length === 1) {
     const [job] = jobs
-    return `${lead} job ${inertLine(job.jobId)} ${whereJob(job, namesApp)} (${inertLine(job.status)})`
+    return `${lead} job ${id(job.jobId)} ${whereJob(job, namesApp)} (${id(job.status)})`
   }
   const branches = new Set(jobs.map(job => `${job.appId}\u0000${job.branchName}`)).size
-  const byStatus = [...groupBy(jobs, job => job.status)].map(
-    ([status, of]) => `${of.length} ${inertLine(status)}`
-  )
+  const byStatus = [...groupBy(jobs, job => job.status)].map(([status, of]) => `${of.length} ${id(status)}`)
   return `${lead} ${jobs.length} jobs on ${plural(branches, 'branch', 'branches')}: ${firstFew(byStatus, 6)}`
 }
 

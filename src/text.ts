@@ -55,7 +55,7 @@ const MAX_SERVICE_MESSAGE = 300
  * is replaced by [redacted] (AWS's IncompleteSignatureException quotes the request's whole Authorization
  * header). Redacted before it is shortened, so a cut can never leave part of a secret.
  */
-export function redactedServiceMessage(text: string): string {
+export function redactedServiceMessage(text: string, max = MAX_SERVICE_MESSAGE): string {
   const redacted = text
     .replace(/[\s\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ') // eslint-disable-line no-control-regex
     .replace(
@@ -64,7 +64,7 @@ export function redactedServiceMessage(text: string): string {
     )
     .replace(/\b(Signature|X-Amz-Signature|X-Amz-Security-Token)(\s*[=:]\s*)[^\s,;&]+/gi, '$1$2[redacted]')
     .trim()
-  return shortened(redacted, MAX_SERVICE_MESSAGE)
+  return shortened(redacted, max)
 }
 
 /** True when the text has a character that could break a line: for validating names, not for showing them. */

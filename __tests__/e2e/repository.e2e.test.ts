@@ -122,7 +122,7 @@ describe('a partial failure', () => {
 
       const message = expectFailure(
         result,
-        /^\[app ddenied, branch "pr-7", ListJobs\] Amplify ListJobs for branch "pr-7" was denied \(AccessDeniedException: /,
+        /^\[app ddenied, ListJobs\] Amplify ListJobs for branch "pr-7" was denied \(AccessDeniedException: /,
         'Allow amplify:ListJobs on arn:aws:amplify:us-east-1:123456789012:apps/ddenied/branches/pr-7 in the policy'
       )
       expect(jobLines(result)).toEqual(['dweb1/pr-7#1 stopped', 'ddocs3/pr-7#1 stopped'])

@@ -118,7 +118,7 @@ describe('wait', () => {
       const result = await runStep(server, byId('17', { 'wait-timeout': '2' }))
 
       expect(expectFailure(result)).toBe(
-        `Waited 2s (wait-timeout), but this job has not ended: app ${APP}, branch "main": job 17 CANCELLING. ` +
+        `Waited 2s (wait-timeout), but this job has not ended: app ${APP}: "main" (job 17 CANCELLING). ` +
           'Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the jobs in the Amplify console.'
       )
       expect(result.warnings).toEqual([])
@@ -146,7 +146,7 @@ describe('wait', () => {
 
       const result = await runStep(server, { ...byId('4', { 'wait-timeout': '3' }), timeoutMs: 55_000 })
 
-      expectFailure(result, 'Waited 3s (wait-timeout)', `app ${APP}, branch "main": job 4 CANCELLING`)
+      expectFailure(result, 'Waited 3s (wait-timeout)', `app ${APP}: "main" (job 4 CANCELLING)`)
       expect(result.outputs).toMatchObject({ 'job-id': '4', status: 'CANCELLING', 'stopped-count': '1' })
       expect(statuses(server)[0]).toBe('StopJob 200')
       expect(new Set(statuses(server).slice(1))).toEqual(new Set(['GetJob hang']))
@@ -169,7 +169,7 @@ describe('wait', () => {
     expect(expectFailure(result).split('\n')).toEqual([
       '2 Amplify requests failed (everything else was acted on and reported):',
       'App ddenied, ListJobs: denied (AccessDeniedException) for 1 branch ("main").',
-      'Waited 2s (wait-timeout), but this job has not ended: app dstuck, branch "main": job 1 CANCELLING. ' +
+      'Waited 2s (wait-timeout), but this job has not ended: app dstuck: "main" (job 1 CANCELLING). ' +
         'Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the jobs in the Amplify console.',
       'To fix: Allow amplify:ListJobs on arn:aws:amplify:us-east-1:<account-id>:apps/ddenied/branches/* ' +
         'in the policy of the role this step uses.'

@@ -1,569 +1,269 @@
-// The door to Amplify: requests sent through a mocked AmplifyClient, the fields read back, and every SDK
-// failure turned into a message that says what failed and what to do.
-import { describe, it, expect, beforeEach, afterEach } from '@jest/globals'
+// The one door to Amplify, where the end-to-end tests cannot look cheaply: how every kind of SDK failure is
+// classified (what the planner and the wait decide by), which resource a NotFoundException is about, and the
+// paging of ListJobs, over a mocked AmplifyClient. Wording is messages.test.ts's.
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { AmplifyClient, GetJobCommand, ListJobsCommand, type JobSummary } from '@aws-sdk/client-amplify'
 import { mockClient } from 'aws-sdk-client-mock'
 import {
-  AmplifyClient,
-  AmplifyServiceException,
-  BadRequestException,
-  GetJobCommand,
-  InternalFailureException,
-  LimitExceededException,
-  ListAppsCommand,
-  ListBranchesCommand,
-  ListJobsCommand,
-  NotFoundException,
-  StopJobCommand,
-  UnauthorizedException,
-  type JobSummary
-} from '@aws-sdk/client-amplify'
-import { createAmplify, describeFailure, isRefusedStop, resourceArn } from '../../src/amplify.js'
-import { ActionError, AmplifyRequestError } from '../../src/errors.js'
+  createAmplify,
+  describeFailure,
+  isRefusedStop,
+  mayHaveStopped,
+  resourceArn,
+  whichIsMissing
+} from '../../src/amplify.js'
+import { AmplifyRequestError, type Operation } from '../../src/errors.js'
 import type { RequestSubject } from '../../src/messages.js'
 import { jobSummary } from '../support/fixtures.js'
 
-const where = { appId: 'd1a2b3c4d5e6f7', branchName: 'feature/login' }
-const target: RequestSubject = { region: 'us-east-1', ...where }
+const APP = 'd1a2b3c4d5e6f7'
+const subject: RequestSubject = { region: 'us-east-1', appId: APP, branchName: 'feature/login', jobId: '42' }
 
-/** ListJobs' summary of a job on the test branch (the harness's one fixture). */
-const summary = (jobId: string, status: string, extra: Partial<JobSummary> = {}) =>
-  jobSummary(jobId, status, extra, where)
+/** An error the way the SDK throws one: a service exception carries $metadata, a network error a code. */
+const sdkError = (name: string, message: string, extra: object = { $metadata: { httpStatusCode: 400 } }) =>
+  Object.assign(new Error(message), { name, ...extra })
 
-const amplifyMock = mockClient(AmplifyClient)
+describe('describeFailure: what kind of failure, for grouping and deciding', () => {
+  const server = { $fault: 'server', $metadata: {} }
+  it.each<[unknown, Operation, string]>([
+    [sdkError('AccessDeniedException', 'no'), 'StopJob', 'permission: denied (AccessDeniedException)'],
+    [sdkError('UnauthorizedException', 'no'), 'GetJob', 'permission: denied (UnauthorizedException)'],
+    [
+      sdkError('ExpiredTokenException', 'x'),
+      'GetJob',
+      'credentials: credentials expired (ExpiredTokenException)'
+    ],
+    [
+      sdkError('InvalidSignatureException', 'x'),
+      'ListJobs',
+      'credentials: credentials refused (InvalidSignatureException)'
+    ],
+    [
+      sdkError('UnrecognizedClientException', 'x'),
+      'ListApps',
+      'credentials: credentials refused (UnrecognizedClientException)'
+    ],
+    [
+      sdkError('CredentialsProviderError', 'Could not load credentials', {}),
+      'StopJob',
+      'credentials: no AWS credentials'
+    ],
+    [sdkError('ThrottlingException', 'Slow down'), 'ListJobs', 'throttled: throttled (ThrottlingException)'],
+    [
+      sdkError('LimitExceededException', 'Slow down'),
+      'ListJobs',
+      'throttled: throttled (LimitExceededException)'
+    ],
+    [
+      sdkError('TooManyRequestsException', 'x'),
+      'ListJobs',
+      'throttled: throttled (TooManyRequestsException)'
+    ],
+    // amplify-hosting#3748: Amplify answers throttling as a BadRequestException too; any type, any case.
+    [
+      sdkError('BadRequestException', 'Rate exceeded'),
+      'StopJob',
+      'throttled: throttled (BadRequestException)'
+    ],
+    [sdkError('NotFoundException', 'RATE EXCEEDED'), 'ListJobs', 'throttled: throttled (NotFoundException)'],
+    [
+      sdkError('InternalFailureException', 'rate exceeded', server),
+      'GetJob',
+      'throttled: throttled (InternalFailureException)'
+    ],
+    [
+      sdkError('BadRequestException', 'Job is in SUCCEED state'),
+      'StopJob',
+      'service: refused (BadRequestException)'
+    ],
+    [
+      sdkError('InternalFailureException', 'x', server),
+      'ListJobs',
+      "service: failed on Amplify's side (InternalFailureException)"
+    ],
+    [
+      sdkError('Unavailable', 'x', { $metadata: { httpStatusCode: 503 } }),
+      'GetJob',
+      "service: failed on Amplify's side (Unavailable)"
+    ],
+    [sdkError('TimeoutError', 'socket timed out', {}), 'StopJob', 'network: no answer in time'],
+    [sdkError('AbortError', "the wait's deadline", {}), 'GetJob', 'network: no answer in time'],
+    [
+      sdkError('Error', 'socket hang up', { code: 'ECONNRESET' }),
+      'ListJobs',
+      'network: unreachable (ECONNRESET)'
+    ],
+    [new Error('boom'), 'GetJob', 'service: failed (Error)'],
+    [undefined, 'ListJobs', 'service: failed (Error)']
+  ])('%s, for %s: %s', (error, operation, expected) => {
+    const described = describeFailure(error, operation, subject)
+    expect(described).toBeInstanceOf(AmplifyRequestError)
+    expect(`${described.kind}: ${described.reason}`).toBe(expected)
+    expect(described.operation).toBe(operation)
+  })
 
-beforeEach(() => {
-  amplifyMock.reset()
+  const IAM_DENIAL = (arn: string, role = 'ci/gh') =>
+    `User: arn:aws:sts::123456789012:assumed-role/${role} is not authorized to perform: amplify:StopJob on resource: ${arn} because no identity-based policy allows the amplify:StopJob action`
+
+  it("a denial names the resource from IAM's message, and advises the scope of every branch", () => {
+    const arn = `arn:aws:amplify:us-east-1:123456789012:apps/${APP}/branches/feature/login/jobs/0000000042`
+    const denied = describeFailure(sdkError('AccessDeniedException', IAM_DENIAL(arn)), 'StopJob', subject)
+    expect(denied.message).toContain(`Allow amplify:StopJob on ${arn} in the policy`)
+    expect(denied.advice).toBe(
+      `Allow amplify:StopJob on arn:aws:amplify:us-east-1:<account-id>:apps/${APP}/branches/*/jobs/* in the policy of the role this step uses.`
+    )
+  })
+
+  it("a denial names IAM's resource whole, though the message around it is shortened", () => {
+    const branchName = 'feature/JIRA-1234-fix-login-redirect'
+    const arn = `arn:aws:amplify:us-east-1:123456789012:apps/${APP}/branches/${branchName}/jobs/0000000042`
+    const role = 'github-actions-amplify-deploy-production/GitHubActions-1234567890-attempt-1'
+    const denied = describeFailure(sdkError('AccessDeniedException', IAM_DENIAL(arn, role)), 'StopJob', {
+      ...subject,
+      branchName
+    })
+    expect(denied.message).toContain(`Allow amplify:StopJob on ${arn} in the policy`)
+  })
+
+  it.each<[Operation, string, string]>([
+    ['ListApps', 'us-east-1', '*'],
+    ['ListBranches', 'us-east-1', `arn:aws:amplify:us-east-1:<account-id>:apps/${APP}`],
+    [
+      'ListJobs',
+      'cn-north-1',
+      `arn:aws-cn:amplify:cn-north-1:<account-id>:apps/${APP}/branches/feature/login`
+    ],
+    [
+      'GetJob',
+      'us-gov-west-1',
+      `arn:aws-us-gov:amplify:us-gov-west-1:<account-id>:apps/${APP}/branches/feature/login/jobs/*`
+    ]
+  ])('without an ARN from IAM, %s in %s is allowed on %s', (operation, region, arn) => {
+    expect(resourceArn(operation, { ...subject, region })).toBe(arn)
+    expect(
+      describeFailure(sdkError('AccessDeniedException', 'no'), operation, { ...subject, region }).message
+    ).toContain(`Allow amplify:${operation} on ${arn} in the policy`)
+  })
 })
-afterEach(() => {
-  amplifyMock.reset()
+
+describe('whichIsMissing: what a NotFoundException is about, from the words Amplify put around the names', () => {
+  it.each<[string, Operation, Partial<RequestSubject>, string]>([
+    ['App not found: d9', 'ListJobs', {}, 'app'],
+    ['Branch not found: feature/login', 'ListJobs', {}, 'branch'],
+    ['Job 42 not found', 'StopJob', {}, 'job'],
+    ['Not Found', 'GetJob', {}, 'job'],
+    ['Not Found', 'ListJobs', {}, 'app-or-branch'],
+    ['Job list not found', 'ListJobs', {}, 'app-or-branch'], // ListJobs is never about a job
+    ['Not Found', 'ListBranches', {}, 'app'],
+    [`There is no app with id ${APP}.`, 'ListJobs', {}, 'app'],
+    // issue 15: a branch called App, and an app id that does not exist, is a missing app
+    ['App not found: dnothere', 'ListJobs', { appId: 'dnothere', branchName: 'App' }, 'app'],
+    ['Branch not found: App', 'ListJobs', { branchName: 'App' }, 'branch'],
+    ['Branch not found: feature/job-board', 'StopJob', { branchName: 'feature/job-board' }, 'branch'],
+    ['Could not find branch feature/app-shell', 'ListJobs', { branchName: 'feature/app-shell' }, 'branch'],
+    ['No such resource: app-store', 'ListJobs', { branchName: 'app-store' }, 'app-or-branch']
+  ])('%j for %s %j: the %s', (message, operation, where, missing) => {
+    expect(whichIsMissing(message, operation, { ...subject, ...where })).toBe(missing)
+  })
+
+  it('a NotFoundException is not-found, with what is missing', () => {
+    const where = { ...subject, appId: 'dnothere', branchName: 'App' }
+    const error = describeFailure(sdkError('NotFoundException', 'App not found: dnothere'), 'ListJobs', where)
+    expect(error).toMatchObject({ kind: 'not-found', missing: 'app', reason: 'app not found' })
+  })
 })
 
-function amplify(env: NodeJS.ProcessEnv = {}) {
-  return createAmplify('us-east-1', { env })
-}
+describe('isRefusedStop and mayHaveStopped: when a StopJob needs a GetJob to know what happened', () => {
+  const stop = (name: string, message = 'x', extra?: object) =>
+    describeFailure(sdkError(name, message, extra), 'StopJob', subject)
+  it.each<[unknown, boolean, boolean]>([
+    [stop('BadRequestException', 'Job is in SUCCEED state'), true, false],
+    [stop('NotFoundException', 'Job 42 not found'), true, false],
+    [stop('NotFoundException', 'Branch not found'), false, false],
+    [stop('BadRequestException', 'Rate exceeded'), false, false],
+    [stop('AccessDeniedException'), false, false],
+    [stop('TimeoutError', 'every attempt timed out', {}), false, true],
+    [describeFailure(sdkError('TimeoutError', 'x', {}), 'GetJob', subject), false, false],
+    [stop('AbortError', 'aborted', {}), false, false],
+    [new Error('BadRequestException'), false, false]
+  ])('%s: refused %s, may have stopped %s', (error, refused, mayHave) => {
+    expect(isRefusedStop(error)).toBe(refused)
+    expect(mayHaveStopped(error)).toBe(mayHave)
+  })
+})
 
-describe('listJobs', () => {
-  it('reads every page, asking for 50 jobs a page and passing nextToken on', async () => {
+describe('the client over a mocked AmplifyClient', () => {
+  const amplifyMock = mockClient(AmplifyClient)
+  afterEach(() => {
+    amplifyMock.reset()
+  })
+  const where = { appId: APP, branchName: 'feature/login' }
+  const summary = (jobId: string, extra: Partial<JobSummary> = {}) =>
+    jobSummary(jobId, 'RUNNING', extra, where)
+
+  /** Three pages of jobs; each input is copied as it is sent (the paginator reuses one object). */
+  function threePages() {
     const pages: Record<string, { jobSummaries: JobSummary[]; nextToken?: string }> = {
-      first: { jobSummaries: [summary('5', 'RUNNING'), summary('4', 'SUCCEED')], nextToken: 'page2' },
-      page2: { jobSummaries: [summary('3', 'FAILED')], nextToken: 'page3' },
-      page3: { jobSummaries: [summary('2', 'PENDING')] }
+      first: { jobSummaries: [summary('5', { jobType: 'MANUAL' }), summary('4')], nextToken: 'p2' },
+      p2: { jobSummaries: [summary('3')], nextToken: 'p3' },
+      p3: { jobSummaries: [summary('2')] }
     }
-    // the paginator reuses one input object, so copy each input as it is sent
     const sent: object[] = []
     amplifyMock.on(ListJobsCommand).callsFake(input => {
       sent.push({ ...input })
       return pages[input.nextToken ?? 'first']
     })
+    return sent
+  }
 
-    const jobs = await amplify().listJobs(where)
-
-    expect(jobs.map(j => [j.jobId, j.status])).toEqual([
-      ['5', 'RUNNING'],
-      ['4', 'SUCCEED'],
-      ['3', 'FAILED'],
-      ['2', 'PENDING']
-    ])
-    expect(sent).toEqual([
-      { ...where, maxResults: 50, nextToken: undefined },
-      { ...where, maxResults: 50, nextToken: 'page2' },
-      { ...where, maxResults: 50, nextToken: 'page3' }
-    ])
-    expect(amplifyMock.calls()).toHaveLength(3)
+  it('listJobs reads every page, 50 jobs a page, and says how many pages it took', async () => {
+    const sent = threePages()
+    const { jobs, pages } = await createAmplify('us-east-1', { env: {} }).listJobs(where)
+    expect(jobs.map(j => j.jobId)).toEqual(['5', '4', '3', '2'])
+    const { jobArn, commitId } = summary('5')
+    expect(jobs[0]).toEqual({
+      ...{ ...where, jobId: '5', jobArn, status: 'RUNNING', jobType: 'MANUAL', commitId },
+      ...{ commitMessage: 'Commit for job 5', startTime: 0 }
+    })
+    expect(pages).toBe(3)
+    expect(sent).toEqual([undefined, 'p2', 'p3'].map(nextToken => ({ ...where, maxResults: 50, nextToken })))
   })
 
-  it('maps the summary fields the action uses', async () => {
-    amplifyMock.on(ListJobsCommand).resolves({ jobSummaries: [summary('7', 'RUNNING')] })
-    expect(await amplify().listJobs(where)).toEqual([
-      {
-        ...where,
-        jobId: '7',
-        jobArn:
-          'arn:aws:amplify:us-east-1:123456789012:apps/d1a2b3c4d5e6f7/branches/feature/login/jobs/0000000007',
-        status: 'RUNNING',
-        commitId: 'abc7'.padEnd(40, '0'),
-        commitMessage: 'Commit for job 7',
-        startTime: 0
-      }
-    ])
+  it('listJobs stops reading pages as soon as `seen` says every job wanted was listed', async () => {
+    const sent = threePages()
+    const seen = (jobs: readonly { jobId: string }[]) => jobs.some(j => j.jobId === '3')
+    const { jobs, pages } = await createAmplify('us-east-1', { env: {} }).listJobs(where, { seen })
+    expect([jobs.length, pages, sent.length]).toEqual([3, 2, 2])
   })
 
-  it('an empty branch (no jobSummaries at all) is an empty list', async () => {
-    amplifyMock.on(ListJobsCommand).resolves({})
-    expect(await amplify().listJobs(where)).toEqual([])
-  })
-
-  it('a failure on a later page is described as a ListJobs failure', async () => {
+  it('a failure on a later page is a ListJobs failure of that branch', async () => {
     amplifyMock
       .on(ListJobsCommand, { nextToken: undefined })
-      .resolves({ jobSummaries: [summary('5', 'RUNNING')], nextToken: 't' })
+      .resolves({ jobSummaries: [summary('5')], nextToken: 't' })
       .on(ListJobsCommand, { nextToken: 't' })
-      .rejects(new NotFoundException({ message: 'Branch not found', $metadata: {} }))
-    const error = await amplify()
-      .listJobs(where)
-      .catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(AmplifyRequestError)
-    expect(error).toMatchObject({ kind: 'not-found', operation: 'ListJobs', missing: 'branch' })
-  })
-})
-
-describe('listApps and listBranches', () => {
-  it('listApps reads every page, 50 apps a page, keeping id, name and repository', async () => {
-    const sent: object[] = []
-    amplifyMock.on(ListAppsCommand).callsFake(input => {
-      sent.push({ ...input })
-      return input.nextToken
-        ? { apps: [{ appId: 'd2', name: 'admin', repository: 'https://github.com/o/r' }] }
-        : { apps: [{ appId: 'd1', name: 'web', repository: 'https://github.com/o/r.git' }], nextToken: 'p2' }
-    })
-    expect(await amplify().listApps()).toEqual([
-      { appId: 'd1', name: 'web', repository: 'https://github.com/o/r.git' },
-      { appId: 'd2', name: 'admin', repository: 'https://github.com/o/r' }
-    ])
-    expect(sent).toEqual([
-      { maxResults: 50, nextToken: undefined },
-      { maxResults: 50, nextToken: 'p2' }
-    ])
-  })
-
-  it('listBranches reads every page of the app, 50 branches a page, and returns the names', async () => {
-    const sent: object[] = []
-    amplifyMock.on(ListBranchesCommand).callsFake(input => {
-      sent.push({ ...input })
-      return input.nextToken
-        ? { branches: [{ branchName: 'pr-7' }] }
-        : { branches: [{ branchName: 'main' }], nextToken: 'p2' }
-    })
-    expect(await amplify().listBranches('d1')).toEqual(['main', 'pr-7'])
-    expect(sent).toEqual([
-      { appId: 'd1', maxResults: 50, nextToken: undefined },
-      { appId: 'd1', maxResults: 50, nextToken: 'p2' }
-    ])
-  })
-
-  it('a denied ListApps names amplify:ListApps on *, which has no resource-level permission', async () => {
-    amplifyMock.on(ListAppsCommand).rejects(serviceError('AccessDeniedException', 'Access denied'))
-    const error = await amplify()
-      .listApps()
-      .catch((e: unknown) => e)
-    expect(error).toMatchObject({ kind: 'permission', operation: 'ListApps' })
-    expect((error as Error).message).toBe(
-      'Amplify ListApps for the apps in us-east-1 was denied (AccessDeniedException: Access denied). Allow amplify:ListApps on * in the policy of the role this step uses.'
-    )
-  })
-
-  it('a missing app in ListBranches is a not-found app', async () => {
-    amplifyMock
-      .on(ListBranchesCommand)
-      .rejects(new NotFoundException({ message: 'App not found: d9', $metadata: {} }))
-    const error = await amplify()
-      .listBranches('d9')
-      .catch((e: unknown) => e)
-    expect(error).toMatchObject({ kind: 'not-found', operation: 'ListBranches', missing: 'app' })
-  })
-
-  it('ListBranches is authorized on the app ARN', () => {
-    expect(resourceArn('ListBranches', target)).toBe(
-      'arn:aws:amplify:us-east-1:<account-id>:apps/d1a2b3c4d5e6f7'
-    )
-  })
-})
-
-describe('stopJob', () => {
-  it('sends one StopJob for the app, branch and job, and returns its summary', async () => {
-    amplifyMock.on(StopJobCommand).resolves({ jobSummary: summary('42', 'CANCELLING') })
-    const job = await amplify().stopJob(where, '42')
-    expect(job).toMatchObject({ jobId: '42', status: 'CANCELLING', commitMessage: 'Commit for job 42' })
-    expect(amplifyMock.commandCalls(StopJobCommand).map(c => c.args[0].input)).toEqual([
-      { ...where, jobId: '42' }
-    ])
-    expect(amplifyMock.calls()).toHaveLength(1)
-  })
-
-  it('a reply without a summary keeps the job id and marks the status unknown', async () => {
-    amplifyMock.on(StopJobCommand).resolves({} as never)
-    expect(await amplify().stopJob(where, '42')).toEqual({
-      ...where,
-      jobId: '42',
-      jobArn: '',
-      status: 'UNKNOWN',
-      commitId: undefined,
-      commitMessage: undefined,
-      startTime: undefined
+      .rejects(sdkError('NotFoundException', 'Branch not found: feature/login'))
+    await expect(createAmplify('us-east-1', { env: {} }).listJobs(where)).rejects.toMatchObject({
+      operation: 'ListJobs',
+      missing: 'branch'
     })
   })
 
-  it('a refusal is described as a StopJob failure for that job', async () => {
-    amplifyMock
-      .on(StopJobCommand)
-      .rejects(new BadRequestException({ message: 'Job is already in SUCCEED state', $metadata: {} }))
-    const error = await amplify()
-      .stopJob(where, '42')
-      .catch((e: unknown) => e)
-    expect(error).toBeInstanceOf(AmplifyRequestError)
-    expect(error).toMatchObject({ kind: 'service', operation: 'StopJob', errorName: 'BadRequestException' })
-    expect(isRefusedStop(error)).toBe(true)
-  })
-})
-
-describe('getJob', () => {
-  it('reads the job summary out of GetJob', async () => {
-    amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('9', 'CANCELLED'), steps: [] } })
-    const job = await amplify().getJob(where, '9')
-    expect(job).toMatchObject({ jobId: '9', status: 'CANCELLED', commitId: 'abc9'.padEnd(40, '0') })
-    expect(amplifyMock.commandCalls(GetJobCommand)[0].args[0].input).toEqual({ ...where, jobId: '9' })
-  })
-
-  it('a reply without a job keeps the job id and marks the status unknown', async () => {
-    amplifyMock.on(GetJobCommand).resolves({} as never)
-    expect(await amplify().getJob(where, '9')).toMatchObject({ jobId: '9', jobArn: '', status: 'UNKNOWN' })
-  })
-
-  it('a missing job is a not-found error about that job', async () => {
-    amplifyMock
-      .on(GetJobCommand)
-      .rejects(new NotFoundException({ message: 'Job 9 not found', $metadata: {} }))
-    const error = await amplify()
-      .getJob(where, '9')
-      .catch((e: unknown) => e)
-    expect(error).toMatchObject({ kind: 'not-found', operation: 'GetJob', missing: 'job' })
-  })
-})
-
-describe('the client', () => {
-  it('bounds every request with timeouts and retries 5 times by default', async () => {
-    amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('9', 'CANCELLED'), steps: [] } })
-    await amplify().getJob(where, '9')
+  it('bounds each request in time, and retries 5 times unless AWS_MAX_ATTEMPTS says otherwise', async () => {
+    amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('9'), steps: [] } })
+    expect(await createAmplify('us-east-1', { env: {} }).getJob(where, '9')).toMatchObject({ jobId: '9' })
     const client = amplifyMock.send.getCall(0).thisValue as AmplifyClient
     expect(await client.config.maxAttempts()).toBe(5)
-    expect(await client.config.region()).toBe('us-east-1')
-    const handler = client.config.requestHandler as unknown as {
-      configProvider: Promise<Record<string, unknown>>
-    }
-    expect(await handler.configProvider).toMatchObject({
-      connectionTimeout: 5000,
-      requestTimeout: 10000,
-      throwOnRequestTimeout: true
-    })
-  })
-
-  it('leaves the attempts to AWS_MAX_ATTEMPTS when it is set', async () => {
+    const handler = client.config.requestHandler as unknown as { configProvider: Promise<object> }
+    const bounds = { connectionTimeout: 5000, requestTimeout: 10000, throwOnRequestTimeout: true }
+    expect(await handler.configProvider).toMatchObject(bounds)
     const saved = process.env.AWS_MAX_ATTEMPTS
     process.env.AWS_MAX_ATTEMPTS = '2'
     try {
-      amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('9', 'CANCELLED'), steps: [] } })
-      await amplify({ AWS_MAX_ATTEMPTS: '2' }).getJob(where, '9')
-      const client = amplifyMock.send.getCall(0).thisValue as AmplifyClient
-      expect(await client.config.maxAttempts()).toBe(2)
+      await createAmplify('us-east-1', { env: { AWS_MAX_ATTEMPTS: '2' } }).getJob(where, '9')
+      expect(await (amplifyMock.send.getCall(1).thisValue as AmplifyClient).config.maxAttempts()).toBe(2)
     } finally {
       if (saved === undefined) delete process.env.AWS_MAX_ATTEMPTS
       else process.env.AWS_MAX_ATTEMPTS = saved
     }
-  })
-})
-
-/** An error the way the SDK builds one for a service exception it has no class for. */
-function serviceError(name: string, message: string, extra: object = {}): AmplifyServiceException {
-  return new AmplifyServiceException({
-    name,
-    message,
-    $fault: 'client',
-    $metadata: { httpStatusCode: 403 },
-    ...extra
-  })
-}
-
-describe('describeFailure', () => {
-  describe('permission', () => {
-    it("AccessDeniedException names amplify:StopJob and the ARN from IAM's message", () => {
-      const arn =
-        'arn:aws:amplify:us-east-1:123456789012:apps/d1a2b3c4d5e6f7/branches/feature/login/jobs/0000000042'
-      const error = describeFailure(
-        serviceError(
-          'AccessDeniedException',
-          `User: arn:aws:sts::123456789012:assumed-role/ci/gh is not authorized to perform: amplify:StopJob on resource: ${arn} because no identity-based policy allows the amplify:StopJob action`
-        ),
-        'StopJob',
-        { ...target, jobId: '42' }
-      )
-      expect(error).toBeInstanceOf(ActionError)
-      expect(error.kind).toBe('permission')
-      expect(error.errorName).toBe('AccessDeniedException')
-      expect(error.message).toContain(
-        `Allow amplify:StopJob on ${arn} in the policy of the role this step uses.`
-      )
-    })
-
-    it('without an ARN in the message, names the constructed one with <account-id>', () => {
-      const error = describeFailure(serviceError('AccessDeniedException', 'Access denied'), 'StopJob', {
-        ...target,
-        jobId: '42'
-      })
-      expect(error.message).toContain(
-        'Allow amplify:StopJob on arn:aws:amplify:us-east-1:<account-id>:apps/d1a2b3c4d5e6f7/branches/feature/login/jobs/*'
-      )
-    })
-
-    it('for ListJobs, names the branch ARN', () => {
-      const error = describeFailure(serviceError('AccessDeniedException', 'no'), 'ListJobs', target)
-      expect(error.message).toContain(
-        'Allow amplify:ListJobs on arn:aws:amplify:us-east-1:<account-id>:apps/d1a2b3c4d5e6f7/branches/feature/login '
-      )
-    })
-
-    it('UnauthorizedException is a permission error naming the action', () => {
-      const error = describeFailure(
-        new UnauthorizedException({ message: 'Unauthorized', $metadata: { httpStatusCode: 401 } }),
-        'GetJob',
-        { ...target, jobId: '42' }
-      )
-      expect(error.kind).toBe('permission')
-      expect(error.message).toMatch(
-        /^Amplify GetJob for job 42 on branch "feature\/login" was denied \(UnauthorizedException: Unauthorized\)\. Allow amplify:GetJob on /
-      )
-    })
-
-    it.each([
-      ['cn-north-1', 'arn:aws-cn:amplify:cn-north-1:'],
-      ['us-gov-west-1', 'arn:aws-us-gov:amplify:us-gov-west-1:']
-    ])('in %s uses the partition of the region', (region, prefix) => {
-      expect(resourceArn('GetJob', { ...target, region })).toMatch(new RegExp(`^${prefix}`))
-    })
-  })
-
-  describe('credentials', () => {
-    it('InvalidSignatureException says to check configure-aws-credentials for the region', () => {
-      const error = describeFailure(
-        serviceError('InvalidSignatureException', 'The request signature we calculated does not match'),
-        'ListJobs',
-        target
-      )
-      expect(error.kind).toBe('credentials')
-      expect(error.message).toContain(
-        'refused the AWS credentials (InvalidSignatureException: The request signature'
-      )
-      expect(error.message).toContain('aws-actions/configure-aws-credentials ran before this step')
-      expect(error.message).toContain('region us-east-1')
-    })
-
-    it('CredentialsProviderError says to add configure-aws-credentials, with OIDC', () => {
-      const cause = Object.assign(new Error('Could not load credentials from any providers'), {
-        name: 'CredentialsProviderError'
-      })
-      const error = describeFailure(cause, 'StopJob', { ...target, jobId: '1' })
-      expect(error.kind).toBe('credentials')
-      expect(error.errorName).toBeUndefined()
-      expect(error.message).toBe(
-        'No AWS credentials were found (Could not load credentials from any providers). Add aws-actions/configure-aws-credentials (with OIDC: permissions id-token: write) before this step.'
-      )
-    })
-  })
-
-  describe('NotFoundException says which of app, branch or job was not found', () => {
-    const notFound = (message: string) =>
-      new NotFoundException({ message, $metadata: { httpStatusCode: 404 } })
-
-    it('the app', () => {
-      const error = describeFailure(notFound('App d1a2b3c4d5e6f7 not found.'), 'ListJobs', target)
-      expect(error).toMatchObject({ kind: 'not-found', missing: 'app' })
-      expect(error.message).toMatch(
-        /^App d1a2b3c4d5e6f7 was not found in us-east-1: check app-id and aws-region\./
-      )
-    })
-
-    it('the branch', () => {
-      const error = describeFailure(notFound('Branch feature/login not found.'), 'ListJobs', target)
-      expect(error).toMatchObject({ kind: 'not-found', missing: 'branch' })
-      expect(error.message).toMatch(
-        /^Branch "feature\/login" was not found in app d1a2b3c4d5e6f7: check branch-name \(a pull request's preview branch is named pr-<number>\)\./
-      )
-    })
-
-    it('the job', () => {
-      const error = describeFailure(notFound('Job 42 not found'), 'StopJob', { ...target, jobId: '42' })
-      expect(error).toMatchObject({ kind: 'not-found', missing: 'job', operation: 'StopJob' })
-      expect(error.message).toContain(
-        'Job 42 was not found on branch "feature/login" of app d1a2b3c4d5e6f7: check job-id.'
-      )
-      expect(isRefusedStop(error)).toBe(true)
-    })
-
-    it('neither named: a job request assumes the job', () => {
-      const error = describeFailure(notFound('Not Found'), 'GetJob', { ...target, jobId: '42' })
-      expect(error.missing).toBe('job')
-    })
-
-    it('neither named: ListJobs says app or branch', () => {
-      const error = describeFailure(notFound('Not Found'), 'ListJobs', target)
-      expect(error).toMatchObject({ kind: 'not-found', missing: 'app-or-branch' })
-      expect(error.message).toMatch(
-        /^App d1a2b3c4d5e6f7 or its branch "feature\/login" was not found in us-east-1: check app-id, branch-name and aws-region\. \(Amplify ListJobs: Not Found\)$/
-      )
-    })
-
-    it('a word in the branch name is not taken for the missing resource', () => {
-      const jobBoard = { ...target, branchName: 'feature/job-board' }
-      const listed = describeFailure(notFound('Branch not found: feature/job-board'), 'ListJobs', jobBoard)
-      expect(listed.missing).toBe('branch')
-      const stopped = describeFailure(notFound('Branch not found: feature/job-board'), 'StopJob', {
-        ...jobBoard,
-        jobId: '42'
-      })
-      expect(stopped.missing).toBe('branch')
-      expect(isRefusedStop(stopped)).toBe(false)
-    })
-
-    it('ListJobs never reports a missing job', () => {
-      const error = describeFailure(notFound('Job list not found'), 'ListJobs', target)
-      expect(error.missing).toBe('app-or-branch')
-    })
-
-    it('a StopJob NotFound naming the branch is not a refused stop', () => {
-      const error = describeFailure(notFound('Branch not found'), 'StopJob', { ...target, jobId: '42' })
-      expect(error.missing).toBe('branch')
-      expect(isRefusedStop(error)).toBe(false)
-    })
-  })
-
-  it('expired credentials say so, with how to make them last through a long wait', () => {
-    const error = describeFailure(
-      serviceError('ExpiredTokenException', 'The security token included in the request is expired'),
-      'GetJob',
-      { ...target, jobId: '42' }
-    )
-    expect(error.kind).toBe('credentials')
-    expect(error.message).toMatch(/^The AWS credentials expired before Amplify GetJob for job 42/)
-    expect(error.message).toContain('role-duration-seconds longer than wait-timeout')
-  })
-
-  it("an aborted poll (the wait's deadline) is a network error that another poll may not meet", () => {
-    const error = describeFailure(
-      Object.assign(new Error('This operation was aborted'), { name: 'AbortError' }),
-      'GetJob',
-      { ...target, jobId: '42' }
-    )
-    expect(error.kind).toBe('network')
-    expect(error.message).toMatch(/^Amplify did not answer GetJob for job 42 .* in time/)
-  })
-
-  it('LimitExceededException is throttling, with the number of attempts', () => {
-    const error = describeFailure(
-      new LimitExceededException({
-        message: 'Rate exceeded',
-        $metadata: { httpStatusCode: 429, attempts: 5 }
-      }),
-      'StopJob',
-      { ...target, jobId: '42' }
-    )
-    expect(error.kind).toBe('throttled')
-    expect(error.message).toBe(
-      'Amplify kept throttling StopJob for job 42 on branch "feature/login" after 5 attempts (LimitExceededException). Wait and re-run the job, or run fewer Amplify calls at once (AWS_MAX_ATTEMPTS raises the retries).'
-    )
-  })
-
-  it("InternalFailureException ($fault server) is on Amplify's side, with the attempts", () => {
-    const error = describeFailure(
-      new InternalFailureException({
-        message: 'Internal\nfailure',
-        $metadata: { httpStatusCode: 500, attempts: 3 }
-      }),
-      'ListJobs',
-      target
-    )
-    expect(error.kind).toBe('service')
-    expect(error.message).toBe(
-      'Amplify failed ListJobs for branch "feature/login" after 3 attempts (InternalFailureException: Internal failure). This is on Amplify\'s side: re-run the job later.'
-    )
-  })
-
-  it("an unmodelled 503 is also on Amplify's side", () => {
-    const error = describeFailure(
-      new AmplifyServiceException({
-        name: 'ServiceUnavailable',
-        message: 'x',
-        $fault: 'client',
-        $metadata: { httpStatusCode: 503 }
-      }),
-      'GetJob',
-      { ...target, jobId: '1' }
-    )
-    expect(error.kind).toBe('service')
-    expect(error.message).toMatch(/This is on Amplify's side/)
-  })
-
-  it('TimeoutError says Amplify did not answer in time and points at the network or proxy', () => {
-    const cause = Object.assign(new Error('socket timed out'), {
-      name: 'TimeoutError',
-      $metadata: { attempts: 5 }
-    })
-    const error = describeFailure(cause, 'GetJob', { ...target, jobId: '42' })
-    expect(error.kind).toBe('network')
-    expect(error.message).toBe(
-      'Amplify did not answer GetJob for job 42 on branch "feature/login" in time after 5 attempts. Check the runner\'s network or proxy (HTTPS_PROXY, NO_PROXY) and re-run.'
-    )
-  })
-
-  it('ECONNRESET says Amplify could not be reached', () => {
-    const cause = Object.assign(new Error('socket hang up'), {
-      code: 'ECONNRESET',
-      $metadata: { attempts: 5 }
-    })
-    const error = describeFailure(cause, 'ListJobs', target)
-    expect(error.kind).toBe('network')
-    expect(error.message).toBe(
-      "Could not reach Amplify for ListJobs after 5 attempts (ECONNRESET: socket hang up). Check the runner's network or proxy (HTTPS_PROXY, NO_PROXY) and AWS_ENDPOINT_URL_AMPLIFY if set."
-    )
-  })
-
-  it('a single attempt is not called "after 1 attempts"', () => {
-    const error = describeFailure(
-      new LimitExceededException({ message: 'x', $metadata: { attempts: 1 } }),
-      'ListJobs',
-      target
-    )
-    expect(error.message).not.toMatch(/after \d+ attempts/)
-  })
-
-  it('BadRequestException is a refusal of that job', () => {
-    const error = describeFailure(
-      new BadRequestException({
-        message: 'Cannot stop a job in SUCCEED state',
-        $metadata: { httpStatusCode: 400 }
-      }),
-      'StopJob',
-      { ...target, jobId: '42' }
-    )
-    expect(error.kind).toBe('service')
-    expect(error.message).toBe(
-      'Amplify refused StopJob for job 42 on branch "feature/login" (BadRequestException: Cannot stop a job in SUCCEED state).'
-    )
-  })
-
-  it('anything else keeps its name and message, on one line', () => {
-    const error = describeFailure(new Error('boom\r\n::error::injected'), 'GetJob', {
-      ...target,
-      jobId: '42'
-    })
-    expect(error.kind).toBe('service')
-    expect(error.message).toBe(
-      'Amplify GetJob for job 42 on branch "feature/login" failed (Error: boom ::error::injected).'
-    )
-  })
-
-  it('a thrown non-Error is described too', () => {
-    expect(describeFailure(undefined, 'ListJobs', target).message).toContain('failed (Error: undefined)')
-    expect(describeFailure('text', 'ListJobs', target).message).toContain('(Error: text)')
-  })
-
-  it('isRefusedStop is false for other errors', () => {
-    expect(
-      isRefusedStop(
-        describeFailure(new InternalFailureException({ message: 'x', $metadata: {} }), 'StopJob', {
-          ...target,
-          jobId: '1'
-        })
-      )
-    ).toBe(false)
-    expect(isRefusedStop(new Error('BadRequestException'))).toBe(false)
   })
 })

@@ -1,115 +1,73 @@
-// Every decision the action makes, as plain values in and out: the job vocabulary (status classes, numeric
-// job id order, the status → result mapping) and the planner (apps, branches, which jobs to stop, keep or
-// leave, what nothing found means, and how the step ends).
-import { describe, it, expect } from '@jest/globals'
-import { ActionError, AmplifyRequestError, InputError, type Missing } from '../../src/errors.js'
-import {
-  classifyStatus,
-  compareJobIds,
-  isFinal,
-  needsWaiting,
-  newestFirst,
-  newestOutcomesFirst,
-  resultFor,
-  type Job,
-  type JobOutcome,
-  type JobResult,
-  type StatusClass
-} from '../../src/jobs.js'
-import {
-  appsOfRepository,
-  failureOf,
-  foundNothing,
-  nothingFound,
-  orderBranches,
-  planBranch,
-  planJobById,
-  primaryOutcome,
-  shouldWait,
-  runFailures,
-  stepFailure,
-  stopFailures,
-  type Acted,
-  type App,
-  type BranchPlan,
-  type Failure,
-  type Selection
-} from '../../src/plan.js'
-import type { Settings } from '../../src/settings.js'
+// Planning, in one place: every decision as plain values in and out. The job vocabulary (jobs.ts), the
+// planner (plan.ts: which apps and branches, which jobs to stop, keep or leave alone, when to look again or
+// wait) and the end of a run (conclude.ts: what nothing found means, how failures group, the step's error).
+import { describe, expect, it } from '@jest/globals'
+import { conclude, groupFailures, nothingFound } from '../../src/conclude.js'
+import { ActionError, AmplifyRequestError, InputError, type ErrorKind } from '../../src/errors.js'
+import * as jobs from '../../src/jobs.js'
+import type { Job, JobOutcome, JobResult } from '../../src/jobs.js'
+import * as messages from '../../src/messages.js'
+import { appsOfRepository, failureOf, orderBranches, planBranch, planJobById } from '../../src/plan.js'
+import { shouldLookAgain, shouldWait } from '../../src/plan.js'
+import type { BranchPlan, Failure, Selection, Settings, StopResults, Target } from '../../src/types.js'
 
 const APP = 'd1a2b3c4d5e6f7'
 const MAIN = { appId: APP, branchName: 'main' }
-const NOW = Date.UTC(2030, 0, 1, 12, 0, 0)
+const NOW = Date.UTC(2030, 0, 1, 12)
+const AT_NOW = { dryRun: false, nowMs: NOW }
+const ago = (seconds: number) => NOW - seconds * 1000
 
 function job(jobId: string, status: string, extra: Partial<Job> = {}): Job {
-  const { appId = APP, branchName = 'main' } = extra
-  return {
-    appId,
-    branchName,
-    jobId,
-    jobArn: `arn:aws:amplify:us-east-1:123456789012:apps/${appId}/branches/${branchName}/jobs/${jobId.padStart(10, '0')}`,
-    status,
-    ...extra
-  }
+  return { ...MAIN, jobId, jobArn: `arn:${jobId}`, status, ...extra }
 }
-
-const ids = (jobs: readonly Job[]) => jobs.map(j => j.jobId)
-const decided = (plan: BranchPlan) => plan.decided.map(o => [o.job.jobId, o.result, o.previousStatus])
-const outcome = (
-  jobId: string,
-  result: JobResult,
-  status = 'CANCELLING',
-  extra: Partial<Job> = {}
-): JobOutcome => ({
-  job: job(jobId, status, extra),
+const outcome = (jobId: string, result: JobResult, status = 'CANCELLING'): JobOutcome => ({
+  job: job(jobId, status),
   result
 })
+/** Jobs from "id:STATUS id:STATUS …", each with the fields `extra` gives it. */
+const listed = (pairs: string, extra: (id: string) => Partial<Job> = () => ({})): Job[] =>
+  pairs.split(' ').map(pair => job(pair.split(':')[0], pair.split(':')[1], extra(pair.split(':')[0])))
 
-const select = (selection: Partial<Selection> = {}): Selection => ({
-  keepNewest: false,
-  dryRun: false,
-  ...selection
-})
-const plan = (jobs: Job[], selection: Partial<Selection> = {}) =>
-  planBranch(MAIN, { jobs }, select(selection), NOW)
+type Options = Partial<Selection> & { dryRun?: boolean }
+function plan(list: Job[], { dryRun = false, ...selection }: Options = {}, pages = 1): BranchPlan {
+  return planBranch(
+    MAIN,
+    { listing: { jobs: list, pages } },
+    { keepNewest: false, ...selection },
+    { ...AT_NOW, dryRun }
+  )
+}
 
-describe('classifyStatus and isFinal', () => {
-  it.each<[string, StatusClass, boolean]>([
-    ['CREATED', 'in-progress', false],
-    ['PENDING', 'in-progress', false],
-    ['PROVISIONING', 'in-progress', false],
-    ['RUNNING', 'in-progress', false],
-    ['CANCELLING', 'stopping', false],
-    ['SUCCEED', 'final', true],
-    ['FAILED', 'final', true],
-    ['CANCELLED', 'final', true],
-    // unknown (future) statuses are never final, so a wait never ends early on one
-    ['DEPLOYING', 'unknown', false],
-    ['UNKNOWN', 'unknown', false],
-    ['', 'unknown', false],
-    ['running', 'unknown', false],
-    ['cancelled', 'unknown', false]
-  ])('%j is %s (final: %s)', (status, statusClass, final) => {
-    expect(classifyStatus(status)).toBe(statusClass)
-    expect(isFinal(status)).toBe(final)
+/** A plan in one line: "stop 7 6 | 8 already-stopping, 5 kept | unknown 9 | stuck 8 | left alone {…}". */
+function summary(p: BranchPlan): string {
+  const ids = (list: Job[]) => list.map(j => j.jobId).join(' ')
+  const decided = p.decided.map(
+    o => `${o.job.jobId} ${o.result}${o.newerLeftAlone ? ' (newer left alone)' : ''}`
+  )
+  const parts = [
+    `stop ${ids(p.toStop)}`,
+    decided.join(', '),
+    `unknown ${ids(p.unknownStatus)}`,
+    `stuck ${ids(p.stuck)}`
+  ]
+  return [...parts, `left alone ${JSON.stringify(p.leftAlone, Object.keys(p.leftAlone).sort())}`].join(' | ')
+}
+
+describe('the job vocabulary', () => {
+  it.each([
+    ...['CREATED', 'PENDING', 'PROVISIONING', 'RUNNING'].map(s => [s, 'in-progress', 'would-stop'] as const),
+    ['CANCELLING', 'stopping', 'already-stopping'],
+    ...['SUCCEED', 'FAILED', 'CANCELLED'].map(s => [s, 'final', 'already-ended'] as const),
+    // An unknown (future) status is never final, so a wait never ends early on one; a stop is sent.
+    ...['DEPLOYING', '', 'running', 'cancelled'].map(s => [s, 'unknown', 'would-stop'] as const)
+  ])('%j is %s: a stop comes to %s', (status, statusClass, result) => {
+    expect(jobs.classifyStatus(status)).toBe(statusClass)
+    expect(jobs.isFinal(status)).toBe(statusClass === 'final')
+    expect(jobs.resultFor(jobs.classifyStatus(status))).toBe(result)
   })
-})
 
-describe('resultFor: the one mapping from status class to result', () => {
-  it.each<[StatusClass, JobResult]>([
-    ['final', 'already-ended'],
-    ['stopping', 'already-stopping'],
-    ['in-progress', 'would-stop'],
-    ['unknown', 'would-stop']
-  ])('%s → %s', (statusClass, result) => {
-    expect(resultFor(statusClass)).toBe(result)
-  })
-})
-
-describe('needsWaiting: only jobs asked to stop or stopping, not yet final', () => {
   it.each<[JobResult, string, boolean]>([
     ['stopped', 'CANCELLING', true],
-    ['stopped', 'RUNNING', true],
     ['stopped', 'NEW_STATUS', true],
     ['stopped', 'CANCELLED', false],
     ['already-stopping', 'CANCELLING', true],
@@ -118,438 +76,302 @@ describe('needsWaiting: only jobs asked to stop or stopping, not yet final', () 
     ['would-stop', 'RUNNING', false],
     ['kept', 'RUNNING', false],
     ['failed', 'RUNNING', false]
-  ])('%s with %s → %s', (result, status, expected) => {
-    expect(needsWaiting(outcome('1', result, status))).toBe(expected)
+  ])('needsWaiting: %s while %s is %s', (result, status, expected) => {
+    expect(jobs.needsWaiting(outcome('1', result, status))).toBe(expected)
   })
-})
 
-describe('compareJobIds orders ids as numbers, of any length', () => {
   it.each([
     ['9', '10', -1],
-    ['10', '9', 1],
-    ['42', '42', 0],
     ['007', '7', 0],
     ['0000000042', '41', 1],
     ['0', '000', 0],
-    ['0', '1', -1],
     ['99', '100', -1],
     // beyond 2^53, where Number() would call these equal
     ['9007199254740993', '9007199254740992', 1],
     ['12345678901234567890123', '12345678901234567890124', -1]
-  ])('%s vs %s → %i', (a, b, sign) => {
-    expect(Math.sign(compareJobIds(a, b))).toBe(sign)
-    expect(Math.sign(compareJobIds(b, a)) + 0).toBe(-sign + 0)
+  ])('compareJobIds orders %s and %s as numbers: %i', (a, b, sign) => {
+    expect(Math.sign(jobs.compareJobIds(a, b))).toBe(sign)
+    expect(Math.sign(jobs.compareJobIds(b, a)) + 0).toBe(-sign + 0)
   })
 
-  it('newestFirst sorts without Number() and without reordering its argument', () => {
-    const jobs = ['9', '0011', '100', '9007199254740993', '9007199254740992', '2'].map(id =>
-      job(id, 'RUNNING')
+  it('newestFirst sorts by numeric id and leaves its argument alone', () => {
+    const list = listed(
+      '9:RUNNING 0011:RUNNING 100:RUNNING 9007199254740993:RUNNING 9007199254740992:RUNNING'
     )
-    expect(ids(newestFirst(jobs))).toEqual(['9007199254740993', '9007199254740992', '100', '0011', '9', '2'])
-    expect(ids(jobs)).toEqual(['9', '0011', '100', '9007199254740993', '9007199254740992', '2'])
-  })
-
-  it('newestOutcomesFirst sorts by numeric id without reordering its argument', () => {
-    const outcomes = [outcome('9', 'stopped'), outcome('100', 'stopped'), outcome('010', 'kept')]
-    expect(newestOutcomesFirst(outcomes).map(o => o.job.jobId)).toEqual(['100', '010', '9'])
-    expect(outcomes.map(o => o.job.jobId)).toEqual(['9', '100', '010'])
+    expect(
+      jobs
+        .newestFirst(list)
+        .map(j => j.jobId)
+        .join(' ')
+    ).toBe('9007199254740993 9007199254740992 100 0011 9')
+    expect(list[0].jobId).toBe('9')
   })
 })
 
-describe('appsOfRepository', () => {
-  const app = (appId: string, name: string, repository: string): App => ({ appId, name, repository })
+describe('which apps and branches', () => {
   const URL = 'https://github.com/Octo/Site'
+  const app = (appId: string, name: string, repository = URL) => ({ appId, name, repository })
 
   it.each([
-    'https://github.com/Octo/Site',
-    'https://github.com/octo/site',
-    'HTTPS://GITHUB.COM/OCTO/SITE',
-    'https://github.com/Octo/Site.git',
-    'https://github.com/Octo/Site/',
-    'https://github.com/Octo/Site.git/',
-    'https://github.com/octo/site.GIT',
-    ' https://github.com/Octo/Site '
-  ])('%j is this repository', repository => {
-    expect(appsOfRepository([app('d1', 'a', repository)], URL).map(a => a.appId)).toEqual(['d1'])
+    ...[URL, 'https://github.com/octo/site', 'HTTPS://GITHUB.COM/OCTO/SITE', `${URL}.git`].map(r => [r, 1]),
+    ...[`${URL}/`, `${URL}.git/`, 'https://github.com/octo/site.GIT', ` ${URL} `].map(r => [r, 1]),
+    ...[`${URL}2`, 'https://github.com/Octo/Sit', 'https://github.com/Other/Site'].map(r => [r, 0]),
+    ...[`${URL}/tree/main`, 'https://gitlab.com/Octo/Site', `${URL}.github`, ''].map(r => [r, 0])
+  ])('an app connected to %j is this repository: %i', (repository, n) => {
+    const apps = appsOfRepository([app('d1', 'a', repository as string)], 'https://GitHub.com/Octo/Site.git/')
+    expect(apps).toHaveLength(n as number)
   })
 
-  it.each([
-    'https://github.com/Octo/Site2',
-    'https://github.com/Octo/Sit',
-    'https://github.com/Other/Site',
-    'https://github.com/Octo/Site/tree/main',
-    'https://gitlab.com/Octo/Site',
-    'https://github.com/Octo/Site.github',
-    ''
-  ])('%j is not', repository => {
-    expect(appsOfRepository([app('d1', 'a', repository)], URL)).toEqual([])
-  })
-
-  it('the URL given is compared the same way (case, .git, trailing /)', () => {
-    const apps = [app('d1', 'a', 'https://github.com/octo/site')]
-    expect(appsOfRepository(apps, 'https://GitHub.com/Octo/Site.git/')).toHaveLength(1)
-  })
-
-  it('orders by name, then app id, in code-unit order (not the locale: B before a)', () => {
+  it("this repository's apps by name, then id, in code-unit order (B before a)", () => {
     const apps = [
-      app('d3', 'a', URL),
-      app('dother', 'A', 'https://github.com/Octo/Other'),
-      app('d2', 'B', URL),
-      app('d10', 'a', URL),
-      app('d1', 'b', URL),
-      app('d4', 'Z', URL),
-      app('d5', 'é', URL)
+      app('d3', 'a'),
+      app('dx', 'A', 'https://github.com/o/other'),
+      app('d2', 'B'),
+      app('d10', 'a')
     ]
-    const copy = [...apps]
-    expect(appsOfRepository(apps, URL).map(a => `${a.name}/${a.appId}`)).toEqual([
-      'B/d2',
-      'Z/d4',
-      'a/d10',
-      'a/d3',
-      'b/d1',
-      'é/d5'
-    ])
-    expect(apps).toEqual(copy)
+    apps.push(app('d1', 'b'), app('d5', 'é'))
+    const ordered = appsOfRepository(apps, URL).map(a => `${a.name}/${a.appId}`)
+    expect(ordered.join(' ')).toBe('B/d2 a/d10 a/d3 b/d1 é/d5')
   })
-})
 
-describe('orderBranches', () => {
-  it('orders by code unit, not by locale or number, without touching its argument', () => {
-    const names = ['main', 'Main', 'feature/b', 'feature/a', 'pr-10', 'pr-9', 'Ä', 'b', '_x']
-    expect(orderBranches(names)).toEqual([
-      'Main',
-      '_x',
-      'b',
-      'feature/a',
-      'feature/b',
-      'main',
-      'pr-10',
-      'pr-9',
-      'Ä'
-    ])
+  it('every branch, by name in code-unit order, not by locale or number', () => {
+    const names = ['main', 'Main', 'feature/b', 'feature/a', 'pr-10', 'pr-9', 'Ä', '_x']
+    expect(orderBranches(names).join(' ')).toBe('Main _x feature/a feature/b main pr-10 pr-9 Ä')
     expect(names[0]).toBe('main')
   })
 })
 
-describe('planBranch', () => {
-  const everyStatus = [
-    job('1', 'SUCCEED'),
-    job('2', 'FAILED'),
-    job('3', 'CANCELLED'),
-    job('4', 'CREATED'),
-    job('5', 'PENDING'),
-    job('6', 'PROVISIONING'),
-    job('7', 'RUNNING'),
-    job('8', 'CANCELLING'),
-    job('9', 'NEW_STATUS')
-  ]
-
-  it('stops every in-progress job newest first, reports a stopping one, leaves unknown statuses alone', () => {
-    const p = plan(everyStatus)
-    expect(p.target).toEqual(MAIN)
-    expect(ids(p.toStop)).toEqual(['7', '6', '5', '4'])
-    expect(decided(p)).toEqual([['8', 'already-stopping', 'CANCELLING']])
-    expect(ids(p.unknownStatus)).toEqual(['9'])
-    expect(p.listed).toBe(9)
-    expect(p.missingBranch).toBeUndefined()
-    expect(p.failure).toBeUndefined()
-    expect(foundNothing(p)).toBe(false)
+describe('planBranch: which jobs of a branch to stop, keep or leave alone', () => {
+  it('without filters: every in-progress job newest first; CANCELLING already stopping; unknown left alone', () => {
+    const p = plan(
+      listed(
+        '1:SUCCEED 2:FAILED 3:CANCELLED 4:CREATED 5:PENDING 6:PROVISIONING 7:RUNNING 8:CANCELLING 9:NEW'
+      ),
+      {},
+      3
+    )
+    expect(summary(p)).toBe('stop 7 6 5 4 | 8 already-stopping | unknown 9 | stuck  | left alone {}')
+    expect(p).toMatchObject({ target: MAIN, listed: 9, pages: 3 })
+    expect(p.decided[0]).toEqual({
+      job: job('8', 'CANCELLING'),
+      result: 'already-stopping',
+      previousStatus: 'CANCELLING'
+    })
+    expect(summary(plan(listed('9:RUNNING 10:PENDING 0008:RUNNING 100:CREATED')))).toMatch(
+      /^stop 100 10 9 0008 /
+    )
   })
 
-  it('orders jobs listed out of order by numeric id, leading zeros or not', () => {
-    const p = plan([job('9', 'RUNNING'), job('10', 'PENDING'), job('0008', 'RUNNING'), job('100', 'CREATED')])
-    expect(ids(p.toStop)).toEqual(['100', '10', '9', '0008'])
+  const commit = (id: string) => ({
+    commitId: { 1: 'ABCDEF0123', 2: '1234567890', 3: 'abcdef0fff', 5: 'abcdef0aaa' }[id]
+  })
+  const type = (id: string) => ({ jobType: { 1: 'WEB_HOOK', 2: 'MANUAL', 3: 'RELEASE', 5: 'MANUAL' }[id] })
+  const start = (id: string) => ({
+    startTime: { 1: ago(7200), 2: ago(3600), 3: ago(3599), 5: ago(5000), 6: ago(10) }[id]
+  })
+  const skewed = (id: string) =>
+    id === '8' ? { startTime: NOW + 60_000 } : id === '7' ? { startTime: ago(4000) } : start(id)
+  const by = (commitId: string, jobType: string, started: number) => ({
+    commitId,
+    jobType,
+    startTime: ago(started)
   })
 
-  it.each<[string, Job[], Partial<BranchPlan>, boolean]>([
-    ['only finished jobs', [job('1', 'SUCCEED'), job('2', 'CANCELLED')], { listed: 2 }, true],
-    ['no jobs at all', [], { listed: 0 }, true],
+  it.each<[string, Job[], Options, string]>([
     [
-      'an unknown status alone',
-      [job('3', 'QUEUED')],
-      { unknownStatus: [job('3', 'QUEUED')], listed: 1 },
-      true
+      'commit-id: a prefix, any case; a job without a commit never matches',
+      listed('1:RUNNING 2:PENDING 3:CANCELLING 4:RUNNING 5:NEW 6:SUCCEED', commit),
+      { commitId: 'abcdef0' },
+      'stop 1 | 3 already-stopping | unknown 5 | stuck  | left alone {"commit-id":2}'
     ],
     [
-      'a CANCELLING job alone (found, not stopped again)',
-      [job('3', 'CANCELLING')],
-      {
-        decided: [{ job: job('3', 'CANCELLING'), result: 'already-stopping', previousStatus: 'CANCELLING' }],
-        listed: 1
-      },
-      false
+      'statuses: only PENDING, so CANCELLING and unknown jobs are no candidates either',
+      listed('1:RUNNING 2:PENDING 3:CANCELLING 4:CREATED 5:NEW'),
+      { statuses: ['PENDING'] },
+      'stop 2 |  | unknown  | stuck  | left alone {"statuses":2}'
+    ],
+    [
+      'job-types: a job whose type Amplify did not give never matches',
+      listed('1:RUNNING 2:RUNNING 3:PENDING 4:PENDING 5:CANCELLING', type),
+      { jobTypes: ['MANUAL', 'RETRY'] },
+      'stop 2 | 5 already-stopping | unknown  | stuck  | left alone {"job-types":3}'
+    ],
+    [
+      'older-than: that long ago at least; without a start time, or one in the future, left alone and counted',
+      listed('1:RUNNING 2:RUNNING 3:PENDING 4:RUNNING 5:CANCELLING 6:CANCELLING 7:NEW 8:RUNNING', skewed),
+      { olderThanSeconds: 3600 },
+      'stop 2 1 | 5 already-stopping | unknown 7 | stuck 5 | left alone {"older-than":3}'
+    ],
+    [
+      'each job left alone is counted once, by the first filter that leaves it alone',
+      [
+        job('1', 'RUNNING', by('bbbbbbb', 'RETRY', 10)),
+        job('2', 'RUNNING', by('aaaaaaa', 'RETRY', 10)),
+        job('3', 'PENDING', by('aaaaaaa', 'MANUAL', 10)),
+        job('4', 'RUNNING', by('aaaaaaa', 'MANUAL', 10)),
+        job('5', 'RUNNING', by('aaaaaaa', 'MANUAL', 100)),
+        job('6', 'SUCCEED', { commitId: 'bbbbbbb' })
+      ],
+      { commitId: 'aaaaaaa', statuses: ['RUNNING'], jobTypes: ['MANUAL'], olderThanSeconds: 60 },
+      'stop 5 |  | unknown  | stuck  | left alone {"commit-id":1,"job-types":1,"older-than":1,"statuses":1}'
+    ],
+    [
+      'keep-newest: the highest id in progress, not the last listed, nor a newer one stopping, ended or unknown',
+      listed('10:PENDING 9:RUNNING 11:CREATED 12:CANCELLING 13:FAILED 14:NEW 000008:RUNNING'),
+      { keepNewest: true },
+      'stop 10 9 000008 | 12 already-stopping, 11 kept | unknown 14 | stuck  | left alone {}'
+    ],
+    [
+      'keep-newest with nothing in progress',
+      listed('4:SUCCEED'),
+      { keepNewest: true },
+      'stop  |  | unknown  | stuck  | left alone {}'
+    ],
+    [
+      'keep-newest keeps the newest of what the filters leave, and says a newer one in progress was left alone',
+      listed('5:RUNNING 6:PENDING 7:PENDING 8:SUCCEED', id => ({
+        commitId: id === '7' ? 'bbbbbbb' : 'aaaaaaa'
+      })),
+      { keepNewest: true, commitId: 'aaaaaaa' },
+      'stop 5 | 6 kept (newer left alone) | unknown  | stuck  | left alone {"commit-id":1}'
+    ],
+    [
+      'keep-newest: a newer job the filters left alone that is not in progress does not count',
+      listed('5:RUNNING 6:PENDING 7:CANCELLING 8:SUCCEED', id => ({
+        commitId: id > '6' ? 'bbbbbbb' : 'aaaaaaa'
+      })),
+      { keepNewest: true, commitId: 'aaaaaaa' },
+      'stop 5 | 6 kept | unknown  | stuck  | left alone {}'
+    ],
+    [
+      'keep-newest: nor does an older one left alone',
+      listed('5:RUNNING 6:PENDING 7:PENDING', id => ({ jobType: id === '5' ? 'RELEASE' : 'MANUAL' })),
+      { keepNewest: true, jobTypes: ['MANUAL'] },
+      'stop 6 | 7 kept | unknown  | stuck  | left alone {"job-types":1}'
+    ],
+    [
+      'stuck: CANCELLING since older-than ago at least, whatever the other filters say',
+      [
+        job('1', 'CANCELLING', { startTime: ago(7200), commitId: 'bbbbbbb' }),
+        ...listed('2:CANCELLING 3:CANCELLING', id => (id === '2' ? { startTime: ago(60) } : {})),
+        job('4', 'RUNNING', { startTime: ago(7200), commitId: 'aaaaaaa' })
+      ],
+      { olderThanSeconds: 3600, commitId: 'aaaaaaa', statuses: ['RUNNING'] },
+      'stop 4 |  | unknown  | stuck 1 | left alone {}'
+    ],
+    [
+      'no stuck jobs without older-than',
+      listed('1:CANCELLING', () => ({ startTime: 0 })),
+      {},
+      'stop  | 1 already-stopping | unknown  | stuck  | left alone {}'
+    ],
+    [
+      'a dry run decides every selected job would-stop, newest first with the rest, and sends nothing',
+      listed('7:RUNNING 8:CANCELLING 9:PENDING 6:SUCCEED 5:X 10:CREATED'),
+      { dryRun: true, keepNewest: true },
+      'stop  | 10 kept, 9 would-stop, 8 already-stopping, 7 would-stop | unknown 5 | stuck  | left alone {}'
     ]
-  ])('%s', (_, jobs, expected, nothing) => {
-    const p = plan(jobs)
-    expect(p).toEqual({ target: MAIN, decided: [], toStop: [], unknownStatus: [], ...expected })
-    expect(foundNothing(p)).toBe(nothing)
+  ])('%s', (_, list, options, expected) => {
+    expect(summary(plan(list, options))).toBe(expected)
   })
 
-  describe('keep-newest', () => {
-    it.each<[string, Job[], string | undefined, string[]]>([
-      ['RUNNING 7 and PENDING 8: keeps 8', [job('7', 'RUNNING'), job('8', 'PENDING')], '8', ['7']],
-      [
-        'the highest numeric id, not the last listed or the longest-running',
-        [job('10', 'PENDING'), job('9', 'RUNNING'), job('11', 'CREATED')],
-        '11',
-        ['10', '9']
-      ],
-      ['10 is newer than 9', [job('9', 'RUNNING'), job('10', 'PENDING')], '10', ['9']],
-      ['000012 is newer than 11', [job('000012', 'RUNNING'), job('11', 'PENDING')], '000012', ['11']],
-      [
-        'the newest in progress, even when a newer job ended or is stopping',
-        [job('5', 'RUNNING'), job('6', 'CANCELLING'), job('7', 'FAILED'), job('8', 'NEW')],
-        '5',
-        []
-      ],
-      ['nothing in progress: keeps nothing', [job('4', 'SUCCEED')], undefined, []]
-    ])('%s', (_, jobs, keptId, toStop) => {
-      const p = plan(jobs, { keepNewest: true })
-      expect(p.decided.filter(o => o.result === 'kept').map(o => o.job.jobId)).toEqual(keptId ? [keptId] : [])
-      expect(ids(p.toStop)).toEqual(toStop)
+  const readingFailed = (error: unknown) => planBranch(MAIN, { error }, { keepNewest: false }, AT_NOW)
+  const notFound = (missing: 'app' | 'branch' | 'app-or-branch') =>
+    new AmplifyRequestError('not-found', `Not found: ${missing}.`, {
+      ...{ operation: 'ListJobs', errorName: 'NotFoundException', missing },
+      ...{ reason: `${missing} not found`, advice: 'Check it.' }
     })
+  const empty = { target: MAIN, decided: [], toStop: [], unknownStatus: [], stuck: [], leftAlone: {} }
 
-    it('a lone in-progress job is kept: nothing to stop, but not "nothing found"', () => {
-      const p = plan([job('4', 'RUNNING'), job('3', 'SUCCEED')], { keepNewest: true })
-      expect(decided(p)).toEqual([['4', 'kept', 'RUNNING']])
-      expect(p.toStop).toEqual([])
-      expect(foundNothing(p)).toBe(false)
-    })
+  it.each(['branch', 'app-or-branch'] as const)(
+    'a missing %s is no failure: nothing to stop there',
+    missing => {
+      expect(readingFailed(notFound(missing))).toEqual({ ...empty, missingBranch: `Not found: ${missing}.` })
+    }
+  )
 
-    it('decided outcomes come newest first: a stopping job and the kept one', () => {
-      const p = plan(
-        [job('5', 'CANCELLING'), job('6', 'RUNNING'), job('7', 'CANCELLING'), job('4', 'RUNNING')],
-        {
-          keepNewest: true
-        }
-      )
-      expect(decided(p)).toEqual([
-        ['7', 'already-stopping', 'CANCELLING'],
-        ['6', 'kept', 'RUNNING'],
-        ['5', 'already-stopping', 'CANCELLING']
-      ])
-      expect(ids(p.toStop)).toEqual(['4'])
-    })
-  })
-
-  describe('commit-id', () => {
-    const jobs = [
-      job('1', 'RUNNING', { commitId: 'ABCDEF0123456789abcdef0123456789abcdef01' }),
-      job('2', 'PENDING', { commitId: '1234567890abcdef1234567890abcdef12345678' }),
-      job('3', 'CANCELLING', { commitId: 'abcdef0ffffffffffffffffffffffffffffffff0' }),
-      job('4', 'RUNNING'),
-      job('5', 'NEW_STATUS', { commitId: 'abcdef0aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' })
+  it.each<[string, Error, Partial<Failure>]>([
+    ['a missing app', notFound('app'), { kind: 'not-found', reason: 'app not found', advice: 'Check it.' }],
+    [
+      'any ActionError',
+      new ActionError('network', 'Unreachable.'),
+      { kind: 'network', reason: 'network', advice: '' }
     ]
-
-    it.each<[string, string, string[], string[], string[]]>([
-      ['a prefix matches case-insensitively', 'abcdef01', ['1'], [], []],
-      ['a full SHA', '1234567890abcdef1234567890abcdef12345678', ['2'], [], []],
-      ['CANCELLING and unknown jobs are filtered too', 'abcdef0', ['1'], ['3'], ['5']],
-      ['a prefix matching nothing', 'fedcba9', [], [], []]
-    ])('%s', (_, commitId, toStop, stopping, unknown) => {
-      const p = plan(jobs, { commitId })
-      expect(ids(p.toStop)).toEqual(toStop)
-      expect(p.decided.map(o => o.job.jobId)).toEqual(stopping)
-      expect(ids(p.unknownStatus)).toEqual(unknown)
-      expect(p.listed).toBe(5)
-    })
-
-    it('a job without a commit (a manual deployment) never matches', () => {
-      expect(foundNothing(plan([job('4', 'RUNNING')], { commitId: 'abcdef0' }))).toBe(true)
-    })
-
-    it('keep-newest keeps the newest of the matching jobs only', () => {
-      const p = plan(
-        [
-          job('5', 'RUNNING', { commitId: 'aaaaaaa1' }),
-          job('6', 'PENDING', { commitId: 'aaaaaaa2' }),
-          job('7', 'PENDING', { commitId: 'bbbbbbb1' })
-        ],
-        { keepNewest: true, commitId: 'aaaaaaa' }
-      )
-      expect(decided(p)).toEqual([['6', 'kept', 'PENDING']])
-      expect(ids(p.toStop)).toEqual(['5'])
-    })
+  ])('%s is a failure of the branch', (_, error, failure) => {
+    const expected = { ...MAIN, operation: 'ListJobs', message: error.message, ...failure }
+    expect(readingFailed(error)).toEqual({ ...empty, failure: expected })
   })
 
-  describe('older-than', () => {
-    const ago = (seconds: number) => NOW - seconds * 1000
-    const jobs = [
-      job('1', 'RUNNING', { startTime: ago(7200) }),
-      job('2', 'RUNNING', { startTime: ago(3600) }), // exactly the limit: old enough
-      job('3', 'PENDING', { startTime: ago(3599) }),
-      job('4', 'RUNNING'), // no start time: its age is unknown, so it is left alone
-      job('5', 'CANCELLING', { startTime: ago(5000) }),
-      job('6', 'CANCELLING', { startTime: ago(10) }),
-      job('7', 'NEW_STATUS', { startTime: ago(4000) }),
-      job('8', 'NEW_STATUS', { startTime: ago(1) }),
-      job('9', 'RUNNING', { startTime: NOW + 60_000 }) // clock skew: started "in the future"
-    ]
-
-    it('selects only jobs started at least that long ago, of every status', () => {
-      const p = plan(jobs, { olderThanSeconds: 3600 })
-      expect(ids(p.toStop)).toEqual(['2', '1'])
-      expect(decided(p)).toEqual([['5', 'already-stopping', 'CANCELLING']])
-      expect(ids(p.unknownStatus)).toEqual(['7'])
-      expect(p.listed).toBe(9)
-    })
-
-    it('without older-than, a job without start time is selected like any other', () => {
-      expect(ids(plan(jobs).toStop)).toEqual(['9', '4', '3', '2', '1'])
-    })
-
-    it('keep-newest keeps the newest of the old-enough jobs, not the newest on the branch', () => {
-      const p = plan(jobs, { olderThanSeconds: 3600, keepNewest: true })
-      expect(decided(p)).toEqual([
-        ['5', 'already-stopping', 'CANCELLING'],
-        ['2', 'kept', 'RUNNING']
-      ])
-      expect(ids(p.toStop)).toEqual(['1'])
-    })
-
-    it('combines with commit-id: both must match', () => {
-      const p = plan(
-        [
-          job('1', 'RUNNING', { startTime: ago(100), commitId: 'aaaaaaa0' }),
-          job('2', 'RUNNING', { startTime: ago(100), commitId: 'bbbbbbb0' }),
-          job('3', 'RUNNING', { startTime: ago(10), commitId: 'aaaaaaa1' })
-        ],
-        { olderThanSeconds: 60, commitId: 'aaaaaaa' }
-      )
-      expect(ids(p.toStop)).toEqual(['1'])
-    })
-
-    it('nothing old enough is nothing found', () => {
-      expect(foundNothing(plan(jobs, { olderThanSeconds: 30 * 86400 }))).toBe(true)
-    })
-  })
-
-  describe('dry run', () => {
-    it('makes every selected in-progress job a would-stop outcome and sends nothing', () => {
-      const p = plan(
-        [
-          job('7', 'RUNNING'),
-          job('8', 'CANCELLING'),
-          job('9', 'PENDING'),
-          job('6', 'SUCCEED'),
-          job('5', 'X')
-        ],
-        { dryRun: true }
-      )
-      expect(p.toStop).toEqual([])
-      expect(decided(p)).toEqual([
-        ['9', 'would-stop', 'PENDING'],
-        ['8', 'already-stopping', 'CANCELLING'],
-        ['7', 'would-stop', 'RUNNING']
-      ])
-      expect(ids(p.unknownStatus)).toEqual(['5'])
-      expect(foundNothing(p)).toBe(false)
-    })
-
-    it('with keep-newest, the newest is still kept', () => {
-      const p = plan([job('7', 'RUNNING'), job('9', 'PENDING'), job('8', 'CREATED')], {
-        dryRun: true,
-        keepNewest: true
-      })
-      expect(decided(p)).toEqual([
-        ['9', 'kept', 'PENDING'],
-        ['8', 'would-stop', 'CREATED'],
-        ['7', 'would-stop', 'RUNNING']
-      ])
-      expect(p.toStop).toEqual([])
-    })
-  })
-
-  describe('a ListJobs that failed', () => {
-    const notFound = (missing: Missing | undefined) =>
-      new AmplifyRequestError('not-found', `Not found: ${missing}.`, 'ListJobs', 'NotFoundException', missing)
-
-    it.each<Missing>(['branch', 'app-or-branch'])(
-      'missing %s: the branch is missing, not a failure',
-      missing => {
-        const p = planBranch(MAIN, { error: notFound(missing) }, select(), NOW)
-        expect(p).toEqual({
-          target: MAIN,
-          decided: [],
-          toStop: [],
-          unknownStatus: [],
-          missingBranch: `Not found: ${missing}.`
-        })
-        expect(foundNothing(p)).toBe(true)
-      }
-    )
-
-    it.each<[string, ActionError, Failure]>([
-      [
-        'missing app',
-        notFound('app'),
-        { ...MAIN, operation: 'ListJobs', kind: 'not-found', message: 'Not found: app.' }
-      ],
-      [
-        'not found, without saying what',
-        notFound(undefined),
-        { ...MAIN, operation: 'ListJobs', kind: 'not-found', message: 'Not found: undefined.' }
-      ],
-      [
-        'denied',
-        new AmplifyRequestError('permission', 'Denied.', 'ListJobs', 'AccessDeniedException'),
-        { ...MAIN, operation: 'ListJobs', kind: 'permission', message: 'Denied.' }
-      ],
-      [
-        'a request error names its own operation',
-        new AmplifyRequestError('throttled', 'Slow down.', 'GetJob', 'TooManyRequestsException'),
-        { ...MAIN, operation: 'GetJob', kind: 'throttled', message: 'Slow down.' }
-      ],
-      [
-        'any other ActionError',
-        new ActionError('network', 'Unreachable.'),
-        { ...MAIN, operation: 'ListJobs', kind: 'network', message: 'Unreachable.' }
-      ]
-    ])('%s: a failure', (_, error, failure) => {
-      const p = planBranch(MAIN, { error }, select(), NOW)
-      expect(p.failure).toEqual(failure)
-      expect(p.missingBranch).toBeUndefined()
-      expect(p.listed).toBeUndefined()
-      expect([p.decided, p.toStop, p.unknownStatus]).toEqual([[], [], []])
-    })
-
-    it.each([new Error('boom'), new TypeError('x is undefined'), 'a string', undefined])(
-      'anything but an ActionError (%p) is a bug: rethrown as it is',
-      error => {
-        let thrown: unknown = 'nothing thrown'
-        try {
-          planBranch(MAIN, { error }, select(), NOW)
-        } catch (caught) {
-          thrown = caught
-        }
-        expect(thrown).toBe(error)
-      }
-    )
-  })
+  it.each([new TypeError('x is undefined'), 'a string', undefined])(
+    'anything else (%p) is a bug: rethrown',
+    e => {
+      expect(() => readingFailed(e)).toThrow()
+    }
+  )
 })
 
-describe('planJobById: a dry run given a job id', () => {
+describe('one job by id, the next look, the wait', () => {
   it.each<[string, JobResult]>([
     ['RUNNING', 'would-stop'],
-    ['CREATED', 'would-stop'],
     ['CANCELLING', 'already-stopping'],
     ['SUCCEED', 'already-ended'],
-    ['CANCELLED', 'already-ended'],
     ['NEW_STATUS', 'would-stop']
-  ])('%s → %s', (status, result) => {
-    const j = job('42', status)
-    expect(planJobById(j)).toEqual({ job: j, result, previousStatus: status })
+  ])('planJobById, a dry run by job id: %s → %s', (status, result) => {
+    expect(planJobById(job('42', status))).toEqual({ job: job('42', status), result, previousStatus: status })
+  })
+
+  const failed = { ...plan([]), failure: failureOf(new ActionError('network', 'x'), MAIN, 'ListJobs') }
+  it.each<[string, BranchPlan, number, boolean]>([
+    ['nothing matched yet', plan([job('1', 'SUCCEED')]), NOW, true],
+    ['nothing matched, the deadline passed', plan([job('1', 'SUCCEED')]), NOW + 1000, false],
+    ['the branch is not there yet', { ...plan([]), missingBranch: 'Branch not found.' }, NOW, true],
+    ['a job to stop', plan([job('1', 'RUNNING')]), NOW, false],
+    ['a kept job is found', plan([job('1', 'RUNNING')], { keepNewest: true }), NOW, false],
+    ['a job already stopping is found', plan([job('1', 'CANCELLING')]), NOW, false],
+    ['a branch that failed', failed, NOW, false]
+  ])('shouldLookAgain (find-timeout): %s → %s', (_, p, now, expected) => {
+    expect(shouldLookAgain(p, now, NOW + 1000)).toBe(expected)
+  })
+
+  const waiting = [outcome('2', 'already-ended', 'SUCCEED'), outcome('1', 'stopped', 'CANCELLING')]
+  it.each<[boolean, boolean, JobOutcome[], boolean]>([
+    [true, false, waiting, true],
+    [true, false, [outcome('1', 'already-stopping', 'CANCELLING')], true],
+    [false, false, waiting, false],
+    [true, true, waiting, false],
+    [true, false, [outcome('1', 'stopped', 'CANCELLED')], false],
+    [true, false, [outcome('1', 'kept', 'RUNNING'), outcome('2', 'would-stop', 'RUNNING')], false]
+  ])('shouldWait: wait %s, dry run %s, %j → %s', (wait, dryRun, outcomes, expected) => {
+    expect(shouldWait({ wait, dryRun }, outcomes)).toBe(expected)
   })
 })
 
-describe('failureOf and stopFailures', () => {
-  it('a failure carries where it happened and what the error said', () => {
-    const error = new InputError('app-id', 'Bad app.')
-    expect(failureOf(error, { appId: APP }, 'ListBranches')).toEqual({
-      appId: APP,
-      operation: 'ListBranches',
-      kind: 'input',
-      message: 'Bad app.'
+describe('failureOf: a failed request as the failure the step reports', () => {
+  it('keeps where it happened, and the operation, reason and advice of a request error', () => {
+    const request = {
+      operation: 'GetJob',
+      errorName: 'ThrottlingException',
+      reason: 'throttled',
+      advice: 'Wait.'
+    } as const
+    expect(
+      failureOf(new AmplifyRequestError('throttled', 'Slow.', request), { ...MAIN, jobId: '7' }, 'StopJob')
+    ).toEqual({
+      ...{ ...MAIN, jobId: '7', operation: 'GetJob', kind: 'throttled' },
+      ...{ reason: 'throttled', advice: 'Wait.', message: 'Slow.' }
+    })
+  })
+
+  it('any other ActionError: the operation given, its kind as the reason, no advice', () => {
+    expect(failureOf(new InputError('app-id', 'Bad.'), { appId: APP }, 'ListBranches')).toEqual({
+      ...{
+        appId: APP,
+        operation: 'ListBranches',
+        kind: 'input',
+        reason: 'input',
+        advice: '',
+        message: 'Bad.'
+      }
     })
   })
 
@@ -557,311 +379,195 @@ describe('failureOf and stopFailures', () => {
     const bug = new RangeError('bug')
     expect(() => failureOf(bug, {}, 'ListApps')).toThrow(bug)
   })
+})
 
-  it('stopFailures: each failed stop, with its app, branch and job', () => {
-    const failed = { ...outcome('8', 'failed', 'RUNNING', { branchName: 'dev' }), error: 'Refused.' }
-    const noMessage = outcome('7', 'failed', 'RUNNING')
-    expect(stopFailures([outcome('9', 'stopped'), failed, outcome('6', 'kept'), noMessage])).toEqual([
-      {
-        appId: APP,
-        branchName: 'dev',
-        jobId: '8',
-        operation: 'StopJob',
-        kind: 'stop-failed',
-        message: 'Refused.'
-      },
-      { appId: APP, branchName: 'main', jobId: '7', operation: 'StopJob', kind: 'stop-failed', message: '' }
-    ])
-  })
+// ---- the end of a run ------------------------------------------------------------------------------------
+
+const ONE: Target = {
+  ...{ kind: 'discovery', apps: { kind: 'ids', ids: [APP] }, branches: { kind: 'names', names: ['main'] } },
+  ...{ several: false, severalApps: false }
+}
+const ALL_BRANCHES: Target = { ...ONE, branches: { kind: 'all' }, several: true }
+const URL = 'https://github.com/octo/site'
+const REPOSITORY: Target = {
+  ...ONE,
+  apps: { kind: 'repository', url: URL },
+  several: true,
+  severalApps: true
+}
+const settings = (target: Target = ONE, extra: Partial<Settings> = {}): Settings => ({
+  ...{
+    target,
+    branchSource: 'input',
+    region: 'us-east-1',
+    ifNoJob: 'warn',
+    selection: { keepNewest: false }
+  },
+  ...{ findTimeoutSeconds: 0, wait: false, waitTimeoutSeconds: 300, dryRun: false, ...extra }
+})
+const stopped = (results: Partial<StopResults> = {}): StopResults => ({
+  ...{ appsRead: 1, plans: [], outcomes: [], failures: [], ...results }
+})
+const failure = (
+  kind: ErrorKind,
+  operation: Failure['operation'],
+  where: Partial<Failure> = {}
+): Failure => ({
+  ...{ ...where, operation, kind, reason: `${kind} reason`, advice: `Fix ${kind}.` },
+  message: `${operation} ${kind} ${where.branchName ?? ''}.`
+})
+const branchPlan = (branchName: string, leftAlone: BranchPlan['leftAlone'] = {}): BranchPlan => ({
+  ...{ ...plan([job('1', 'SUCCEED')]), target: { appId: APP, branchName }, leftAlone }
 })
 
 describe('nothingFound: the if-no-job case', () => {
-  const ids1: Settings['apps'] = { kind: 'ids', ids: [APP] }
-  const oneBranch: Settings['branches'] = { kind: 'names', names: ['main'] }
-  const repo: Settings['apps'] = { kind: 'repository', url: 'https://github.com/octo/site' }
-  const branch = (appId: string, branchName: string, jobs: Job[] = []) =>
-    planBranch({ appId, branchName }, { jobs }, select(), NOW)
-  const acted = (a: Partial<Acted>): Acted => ({ appsRead: 1, plans: [], outcomes: [], failures: [], ...a })
-  const failure: Failure = { operation: 'ListApps', kind: 'permission', message: 'Denied.' }
-
-  it('is undefined as soon as any outcome exists, even a kept one or alongside failures', () => {
-    for (const apps of [ids1, repo]) {
-      expect(
-        nothingFound({ apps, branches: oneBranch }, acted({ outcomes: [outcome('1', 'kept', 'RUNNING')] }))
-      ).toBeUndefined()
-      expect(
-        nothingFound(
-          { apps, branches: oneBranch },
-          acted({ outcomes: [outcome('1', 'stopped')], failures: [failure], appsRead: 0 })
-        )
-      ).toBeUndefined()
-    }
-  })
-
-  it("is 'no-app' when * matched no app of the repository", () => {
-    expect(nothingFound({ apps: repo, branches: oneBranch }, acted({ appsRead: 0 }))).toEqual({
-      kind: 'no-app',
-      repository: 'https://github.com/octo/site'
-    })
-  })
-
-  it('is undefined when a request failed: the failure wins over if-no-job', () => {
-    expect(
-      nothingFound({ apps: repo, branches: oneBranch }, acted({ appsRead: 0, failures: [failure] }))
-    ).toBeUndefined()
-    const plans = [branch(APP, 'main'), branch(APP, 'dev')]
-    expect(
-      nothingFound({ apps: ids1, branches: oneBranch }, acted({ plans, failures: [failure] }))
-    ).toBeUndefined()
-    expect(
-      nothingFound(
-        { apps: ids1, branches: oneBranch },
-        acted({ plans: plans.slice(0, 1), failures: [failure] })
-      )
-    ).toBeUndefined()
-  })
-
-  it("is 'one-branch' for one branch read, with the plan and the commit id", () => {
-    const one = branch(APP, 'main', [job('1', 'SUCCEED')])
-    expect(
-      nothingFound({ apps: ids1, branches: oneBranch, commitId: 'abcdef0' }, acted({ plans: [one] }))
-    ).toEqual({
-      kind: 'one-branch',
-      plan: one,
-      commitId: 'abcdef0'
-    })
-  })
-
-  it("is 'several-branches' when the run covers several, even if one branch was read: each said its own", () => {
-    const one = branch(APP, 'main', [job('1', 'SUCCEED')])
-    for (const settings of [
-      { apps: repo, branches: oneBranch },
-      { apps: ids1, branches: { kind: 'all' } as const }
-    ]) {
-      expect(nothingFound(settings, acted({ plans: [one] }))).toEqual({
-        kind: 'several-branches',
-        branches: 1,
-        apps: 1
-      })
-    }
-  })
-
-  it("is 'several-branches' otherwise, counting the branches and their apps", () => {
-    const plans = [branch('d1', 'main'), branch('d1', 'dev'), branch('d2', 'main')]
-    expect(nothingFound({ apps: repo, branches: oneBranch }, acted({ plans, appsRead: 2 }))).toEqual({
-      kind: 'several-branches',
-      branches: 3,
-      apps: 2
-    })
-    expect(nothingFound({ apps: ids1, branches: oneBranch }, acted({ plans: plans.slice(0, 2) }))).toEqual({
-      kind: 'several-branches',
-      branches: 2,
-      apps: 1
-    })
-  })
-})
-
-describe('nothingFound when discovery read no branch at all', () => {
-  // An app with no branch at all (branch-name: *) is nothing found too: if-no-job applies.
-  it.each<Settings['apps']>([
-    { kind: 'ids', ids: [APP] },
-    { kind: 'repository', url: 'https://github.com/octo/site' }
-  ])('%j, whose apps have no branch, is several-branches', apps => {
-    expect(
-      nothingFound(
-        { apps, branches: { kind: 'all' } },
-        { appsRead: 1, plans: [], outcomes: [], failures: [] }
-      )?.kind
-    ).toBe('several-branches')
-  })
-})
-
-describe('shouldWait', () => {
-  const waiting = [outcome('2', 'already-ended', 'SUCCEED'), outcome('1', 'stopped', 'CANCELLING')]
-  const ended = [outcome('2', 'already-ended', 'SUCCEED'), outcome('1', 'stopped', 'CANCELLED')]
-
-  it.each<[boolean, boolean, JobOutcome[], boolean]>([
-    [true, false, waiting, true],
-    [true, false, [outcome('1', 'already-stopping', 'CANCELLING')], true],
-    [false, false, waiting, false],
-    [true, true, waiting, false],
-    [true, false, ended, false],
-    [true, false, [outcome('1', 'kept', 'RUNNING'), outcome('2', 'would-stop', 'RUNNING')], false],
-    [true, false, [], false]
-  ])('wait %s, dry run %s, %j → %s', (wait, dryRun, outcomes, expected) => {
-    expect(shouldWait({ wait, dryRun }, outcomes)).toBe(expected)
-  })
-})
-
-describe('primaryOutcome: the job the job-id, job-arn and status outputs describe', () => {
-  it.each<[string, JobOutcome[], string | undefined]>([
-    ['the first outcome', [outcome('9', 'stopped'), outcome('10', 'stopped')], '9'],
-    ['never a kept job', [outcome('8', 'kept'), outcome('7', 'stopped')], '7'],
-    ['already-ended counts', [outcome('8', 'kept'), outcome('7', 'already-ended', 'SUCCEED')], '7'],
-    ['a failed stop counts', [outcome('7', 'failed', 'RUNNING'), outcome('6', 'stopped')], '7'],
-    ['a would-stop counts', [outcome('7', 'would-stop', 'RUNNING')], '7'],
-    ['none with only a kept job', [outcome('8', 'kept')], undefined],
-    ['none with nothing', [], undefined]
-  ])('%s', (_, outcomes, jobId) => {
-    expect(primaryOutcome(outcomes)?.job.jobId).toBe(jobId)
-  })
-})
-
-describe('stepFailure: how the step ends', () => {
-  const one: Pick<Settings, 'apps' | 'branches'> = {
-    apps: { kind: 'ids', ids: ['d1'] },
-    branches: { kind: 'names', names: ['main'] }
-  }
-  const several: Pick<Settings, 'apps' | 'branches'> = {
-    apps: { kind: 'ids', ids: ['d1', 'd2'] },
-    branches: { kind: 'all' }
-  }
-  const settings = { ...one, ifNoJob: 'warn' as const }
-  const failOnNoJob = { ...settings, ifNoJob: 'fail' as const }
-  const listJobs: Failure = {
-    appId: 'd1',
-    branchName: 'main',
-    operation: 'ListJobs',
-    kind: 'permission',
-    message: 'Amplify ListJobs was denied.'
-  }
-  const listBranches: Failure = {
-    appId: 'd2',
-    operation: 'ListBranches',
-    kind: 'throttled',
-    message: 'Slow.'
-  }
-  const listApps: Failure = { operation: 'ListApps', kind: 'network', message: 'Unreachable.' }
-  const stop = (jobId: string, message: string, branchName = 'main', appId = 'd1'): Failure => ({
-    appId,
-    branchName,
-    jobId,
-    operation: 'StopJob',
-    kind: 'stop-failed',
-    message
-  })
-
-  const ending = (error: unknown) => {
-    expect(error).toBeInstanceOf(ActionError)
-    const { kind, message } = error as ActionError
-    return { kind, message }
-  }
-
-  it('one failure: its own kind and message, before if-no-job', () => {
-    expect(ending(stepFailure(failOnNoJob, [listJobs], 'Nothing.'))).toEqual({
-      kind: 'permission',
-      message: 'Amplify ListJobs was denied.'
-    })
-    expect(ending(stepFailure(settings, [stop('8', 'Refused.')], undefined))).toEqual({
-      kind: 'stop-failed',
-      message: 'Refused.'
-    })
-  })
-
-  it('one failure of a run over several branches: named by app, branch and operation', () => {
-    expect(ending(stepFailure({ ...settings, ...several }, [listJobs], undefined))).toEqual({
-      kind: 'permission',
-      message: '[app d1, branch "main", ListJobs] Amplify ListJobs was denied.'
-    })
-  })
-
-  it('several stops failed on the one branch of the run: the old wording', () => {
-    expect(ending(stepFailure(settings, [stop('8', 'Refused.'), stop('7', 'Denied.')], undefined))).toEqual({
-      kind: 'several-failed',
-      message: '2 jobs could not be stopped: job 8: Refused. job 7: Denied.'
-    })
-  })
-
-  it('several stops failed on one branch of a run over several: each named', () => {
-    const { message } = ending(
-      stepFailure({ ...settings, ...several }, [stop('8', 'A.'), stop('7', 'B.')], undefined)
-    )
-    expect(message).toBe(
-      '2 Amplify requests failed (everything else was acted on and reported): ' +
-        '[app d1, branch "main", job 8, StopJob] A. [app d1, branch "main", job 7, StopJob] B.'
-    )
-  })
-
-  it('several failures elsewhere: one error naming each app, branch and operation', () => {
-    const failures = [
-      listApps,
-      listBranches,
-      listJobs,
-      stop('8', 'Refused.', 'dev'),
-      stop('7', 'Gone.', 'x"y\n')
+  it.each<[string, StopResults]>([
+    ['a kept job', stopped({ plans: [plan([])], outcomes: [outcome('1', 'kept', 'RUNNING')] })],
+    ['a failure', stopped({ appsRead: 0, failures: [failure('network', 'ListApps')] })],
+    [
+      'a failure beside empty branches',
+      stopped({ plans: [plan([])], failures: [failure('permission', 'ListJobs')] })
     ]
-    expect(ending(stepFailure({ ...failOnNoJob, ...several }, failures, 'Nothing.'))).toEqual({
-      kind: 'several-failed',
-      message:
-        '5 Amplify requests failed (everything else was acted on and reported): [ListApps] Unreachable. ' +
-        '[app d2, ListBranches] Slow. [app d1, branch "main", ListJobs] Amplify ListJobs was denied. ' +
-        '[app d1, branch "dev", job 8, StopJob] Refused. [app d1, branch "x\\"y ", job 7, StopJob] Gone.'
+  ])('there is none with %s', (_, results) => {
+    expect(nothingFound(settings(REPOSITORY), results)).toBeUndefined()
+  })
+
+  it('no app of this repository in the region', () => {
+    expect(nothingFound(settings(REPOSITORY), stopped({ appsRead: 0 }))).toEqual({
+      kind: 'no-app',
+      repository: URL
     })
   })
 
-  it('if-no-job: fail, with the note', () => {
-    expect(ending(stepFailure(failOnNoJob, [], 'No job is in progress.'))).toEqual({
-      kind: 'no-job',
-      message: 'No job is in progress. Failing because if-no-job is fail.'
+  it('one branch: its plan, the selection and find-timeout', () => {
+    const selection = { keepNewest: false, olderThanSeconds: 7200 }
+    const one = branchPlan('main', { 'older-than': 2 })
+    expect(
+      nothingFound(settings(ONE, { selection, findTimeoutSeconds: 60 }), stopped({ plans: [one] }))
+    ).toEqual({
+      ...{ kind: 'one-branch', plan: one, selection, findTimeoutSeconds: 60 }
     })
   })
 
-  it.each<['warn' | 'ignore']>([['warn'], ['ignore']])('if-no-job: %s does not fail', ifNoJob => {
-    expect(stepFailure({ ...settings, ifNoJob }, [], 'No job is in progress.')).toBeUndefined()
-  })
-
-  it('else success', () => {
-    expect(stepFailure(failOnNoJob, [], undefined)).toBeUndefined()
+  it.each<[string, Target, BranchPlan[], number]>([
+    ['a run over several branches that read one', ALL_BRANCHES, [branchPlan('main')], 1],
+    ['every branch of an app that has none', ALL_BRANCHES, [], 1],
+    [
+      'several branches in two apps, their left-alone jobs summed',
+      REPOSITORY,
+      [
+        branchPlan('a', { 'older-than': 2 }),
+        branchPlan('b', { 'older-than': 1, statuses: 3 }),
+        branchPlan('c')
+      ],
+      2
+    ]
+  ])('%s: several branches', (_, target, plans, apps) => {
+    const leftAlone = plans.length === 3 ? { 'older-than': 3, statuses: 3 } : {}
+    expect(nothingFound(settings(target), stopped({ plans, appsRead: apps }))).toEqual({
+      ...{ kind: 'several-branches', branches: plans.length, apps, leftAlone },
+      ...{ selection: { keepNewest: false }, findTimeoutSeconds: 0 }
+    })
   })
 })
 
-describe("runFailures: the run's failures, the wait's last", () => {
-  const settings = { waitTimeoutSeconds: 300 }
-  const listJobs: Failure = {
-    appId: 'd1',
-    branchName: 'main',
-    operation: 'ListJobs',
-    kind: 'permission',
-    message: 'Denied.'
-  }
-  const unfinished = [outcome('8', 'stopped', 'CANCELLING'), outcome('7', 'stopped', 'RUNNING')]
+describe('conclude: how a run ends', () => {
+  const run = (s: Settings, results: StopResults, waited: Partial<Parameters<typeof conclude>[2]> = {}) =>
+    conclude(s, results, { outcomes: results.outcomes, unfinished: [], failures: [], ...waited })
+  const errorOf = (c: ReturnType<typeof conclude>) =>
+    c.error && { kind: c.error.kind, message: c.error.message }
 
-  it('a wait that timed out is one more failure, listing the jobs that have not ended', () => {
-    expect(runFailures(settings, [listJobs], { unfinished })).toEqual([
-      listJobs,
-      {
-        operation: 'GetJob',
-        kind: 'wait-timeout',
-        message:
-          'Waited 300 s (wait-timeout), but these jobs have not ended: job 8 (CANCELLING), job 7 (RUNNING). ' +
-          'Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the job in the Amplify console.'
-      }
-    ])
-    const [only] = runFailures({ waitTimeoutSeconds: 60 }, [], { unfinished: unfinished.slice(0, 1) })
-    expect(only.message).toMatch(
-      /^Waited 60 s \(wait-timeout\), but this job has not ended: job 8 \(CANCELLING\)\. /
+  it('gathers what was done and waited: outcomes after the wait, stuck jobs, counts, and success', () => {
+    const stuck = job('3', 'CANCELLING', { startTime: ago(9000) })
+    const plans = [{ ...plan([]), stuck: [stuck] }, branchPlan('dev')]
+    const after = [outcome('2', 'stopped', 'CANCELLED')]
+    const waited = { outcomes: after, waitedMs: 1234 }
+    expect(
+      run(settings(ALL_BRANCHES), stopped({ plans, outcomes: [outcome('2', 'stopped')] }), waited)
+    ).toEqual({
+      ...{ outcomes: after, failures: [], failureGroups: [], advice: [], stuck: [stuck] },
+      ...{ appsRead: 1, branchesRead: 2, waitedMs: 1234, note: undefined, error: undefined }
+    })
+  })
+
+  it('one failure is the step error as it is; with several branches, led by where it happened', () => {
+    const denied = failure('permission', 'ListJobs', { ...MAIN })
+    const { message } = denied
+    expect(errorOf(run(settings(), stopped({ failures: [denied] })))).toEqual({ kind: 'permission', message })
+    expect(errorOf(run(settings(ALL_BRANCHES), stopped({ failures: [denied] })))).toEqual({
+      ...{ kind: 'permission', message: `[app ${APP}, ListJobs] ${message}` }
+    })
+  })
+
+  it('several failures: one error grouping them, each piece of advice once; stop failures before the wait', () => {
+    const failures = [
+      failure('throttled', 'ListJobs', MAIN),
+      failure('throttled', 'ListJobs', { ...MAIN, branchName: 'b' })
+    ]
+    const waitFailure = failure('permission', 'GetJob', { appId: 'd2', branchName: 'x' })
+    const c = run(settings(REPOSITORY, { ifNoJob: 'fail' }), stopped({ failures }), {
+      failures: [waitFailure]
+    })
+    expect(c.failures).toEqual([...failures, waitFailure])
+    expect(c.advice).toEqual(['Fix throttled.', 'Fix permission.'])
+    expect(c.note).toBeUndefined()
+    const message = messages.severalFailed(3, groupFailures(c.failures), c.advice)
+    expect(errorOf(c)).toEqual({ kind: 'several-failed', message })
+  })
+
+  it('wait-timeout: one more failure naming the unfinished jobs, never led by a place', () => {
+    const unfinished = [outcome('8', 'stopped', 'CANCELLING'), outcome('7', 'already-stopping')]
+    const c = run(settings(ALL_BRANCHES, { waitTimeoutSeconds: 90 }), stopped({ outcomes: unfinished }), {
+      unfinished
+    })
+    const message = messages.waitTimedOut(unfinished, 90)
+    const timedOut = {
+      operation: 'GetJob',
+      kind: 'wait-timeout',
+      reason: 'did not end in time',
+      advice: '',
+      message
+    }
+    expect(c.failures).toEqual([timedOut])
+    expect(errorOf(c)).toEqual({ kind: 'wait-timeout', message })
+  })
+
+  it.each<[Settings['ifNoJob'], boolean]>([
+    ['warn', false],
+    ['ignore', false],
+    ['fail', true]
+  ])('nothing found with if-no-job %s: the note, and an error only for fail', (ifNoJob, fails) => {
+    const results = stopped({ plans: [branchPlan('main')] })
+    const c = run(settings(ONE, { ifNoJob }), results)
+    const note = messages.nothingFoundNote(nothingFound(settings(ONE), results)!)
+    expect(c.note).toBe(note)
+    expect(errorOf(c)).toEqual(fails ? { kind: 'no-job', message: messages.noJobFailure(note) } : undefined)
+  })
+
+  it('groupFailures: by app, operation, kind and reason, in the order each group first appears', () => {
+    const at = (appId: string, operation: Failure['operation'], kind: ErrorKind, reason = 'r') => ({
+      ...failure(kind, operation, appId ? { appId, branchName: 'b' } : {}),
+      reason
+    })
+    const failures = [
+      ...[
+        at('d1', 'ListJobs', 'throttled'),
+        at('d2', 'ListJobs', 'throttled'),
+        at('d1', 'ListJobs', 'throttled')
+      ],
+      ...[
+        at('d1', 'StopJob', 'throttled'),
+        at('d1', 'ListJobs', 'service'),
+        at('d1', 'ListJobs', 'throttled', 'other')
+      ],
+      ...[at('', 'ListApps', 'network'), at('d2', 'ListJobs', 'throttled')]
+    ]
+    const groups = groupFailures(failures).map(
+      g => `${g.appId} ${g.operation} ${g.reason}: ${g.failures.map(f => failures.indexOf(f))}`
     )
-  })
-
-  it('a poll that failed for good is one more failure, with its own kind and message', () => {
-    const denied = new AmplifyRequestError(
-      'permission',
-      'GetJob was denied.',
-      'GetJob',
-      'AccessDeniedException'
-    )
-    expect(runFailures(settings, [listJobs], { unfinished, error: denied })).toEqual([
-      listJobs,
-      { operation: 'GetJob', kind: 'permission', message: 'GetJob was denied.' }
+    expect(groups).toEqual([
+      ...['d1 ListJobs r: 0,2', 'd2 ListJobs r: 1,7', 'd1 StopJob r: 3', 'd1 ListJobs r: 4'],
+      ...['d1 ListJobs other: 5', 'undefined ListApps r: 6']
     ])
-  })
-
-  it('a bug in the wait is no failure to report: it is thrown', () => {
-    const bug = new TypeError('not an ActionError')
-    expect(() => runFailures(settings, [], { unfinished: [], error: bug })).toThrow(bug)
-  })
-
-  it('nothing when the wait ended well', () => {
-    expect(runFailures(settings, [], { unfinished: [] })).toEqual([])
   })
 })

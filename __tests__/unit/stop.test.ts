@@ -1,276 +1,156 @@
-// Stopping: StopJob, and when Amplify refuses, one GetJob to tell "already ended" from a real refusal.
-// Driven through the real createAmplify over a mocked AmplifyClient, so the requests themselves are checked.
-import { describe, it, expect, beforeEach, afterEach } from '@jest/globals'
-import { mockClient } from 'aws-sdk-client-mock'
-import {
-  AmplifyClient,
-  BadRequestException,
-  GetJobCommand,
-  InternalFailureException,
-  NotFoundException,
-  StopJobCommand,
-  UnauthorizedException,
-  type JobSummary
-} from '@aws-sdk/client-amplify'
-import { createAmplify } from '../../src/amplify.js'
-import { AmplifyRequestError } from '../../src/errors.js'
-import type { Job } from '../../src/jobs.js'
+// Stopping one job: StopJob, and one GetJob when its answer leaves the result open (Amplify refused, or
+// every attempt timed out); stopAll: every job, each failure kept beside the others' outcomes. Over a fake
+// Amplify whose errors are the real ones (describeFailure of what the SDK throws).
+import { describe, expect, it } from '@jest/globals'
+import { describeFailure, type Amplify } from '../../src/amplify.js'
+import type { Operation } from '../../src/errors.js'
+import type { BranchRef, Job } from '../../src/jobs.js'
 import { stopAll, stopJob } from '../../src/stop.js'
-import { jobSummary } from '../support/fixtures.js'
 
-const target = { region: 'us-east-1', appId: 'd1a2b3c4d5e6f7', branchName: 'main' }
-const where = { appId: target.appId, branchName: target.branchName }
-const arn = (id: string) =>
-  `arn:aws:amplify:us-east-1:123456789012:apps/d1a2b3c4d5e6f7/branches/main/jobs/${id.padStart(10, '0')}`
+const MAIN = { appId: 'd1a2b3c4d5e6f7', branchName: 'main' }
+const job = (jobId: string, status: string, extra: Partial<Job> = {}): Job => ({
+  ...{ ...MAIN, jobId, jobArn: `arn:${jobId}`, status, ...extra }
+})
 
-/** ListJobs' summary of a job on the test branch (the harness's one fixture). */
-const summary = (jobId: string, status: string, extra: Partial<JobSummary> = {}) =>
-  jobSummary(jobId, status, extra, where)
-
-function listed(jobId: string, status: string): Job {
-  return {
-    ...where,
-    jobId,
-    jobArn: arn(jobId),
-    status,
-    commitId: `abc${jobId}`.padEnd(40, '0'),
-    commitMessage: `Commit for job ${jobId}`,
-    startTime: 0
-  }
+/** An error as amplify.ts throws it for an SDK error of this name and message. */
+function failure(operation: Operation, name: string, message = 'x', jobId = '42') {
+  const error = Object.assign(new Error(message), {
+    name,
+    $metadata: name === 'TimeoutError' ? undefined : {}
+  })
+  return describeFailure(error, operation, { region: 'us-east-1', ...MAIN, jobId })
 }
 
-const refused = () =>
-  new BadRequestException({
-    message: 'Job cannot be stopped in its current state',
-    $metadata: { httpStatusCode: 400 }
+type Answer = Job | Error
+/** A fake Amplify: StopJob and GetJob answer per job id, and every request is recorded. */
+function fakeAmplify(
+  stop: (jobId: string) => Answer,
+  get: (jobId: string) => Answer = () => new Error('no GetJob')
+) {
+  const requests: string[] = []
+  const answer = (a: Answer) => (a instanceof Error ? Promise.reject(a) : Promise.resolve(a))
+  const amplify = {
+    stopJob: (_: BranchRef, jobId: string) => (requests.push(`StopJob ${jobId}`), answer(stop(jobId))),
+    getJob: (_: BranchRef, jobId: string) => (requests.push(`GetJob ${jobId}`), answer(get(jobId)))
+  } as unknown as Amplify
+  return { amplify, requests }
+}
+
+describe('stopJob', () => {
+  it('by id: one StopJob, its summary as the job, no status before', async () => {
+    const { amplify, requests } = fakeAmplify(id => job(id, 'CANCELLING'))
+    expect(await stopJob(amplify, MAIN, '42')).toEqual({ job: job('42', 'CANCELLING'), result: 'stopped' })
+    expect(requests).toEqual(['StopJob 42'])
   })
 
-const amplifyMock = mockClient(AmplifyClient)
-beforeEach(() => {
-  amplifyMock.reset()
-})
-afterEach(() => {
-  amplifyMock.reset()
-})
-
-const amplify = () => createAmplify(target.region, { env: {} })
-
-describe('stopJob by id', () => {
-  it('a successful stop is exactly one StopJob and no GetJob', async () => {
-    amplifyMock.on(StopJobCommand).resolves({ jobSummary: summary('42', 'CANCELLING') })
-
-    const outcome = await stopJob(amplify(), where, '42')
-
-    expect(outcome).toEqual({
-      job: {
-        ...where,
-        jobId: '42',
-        jobArn: arn('42'),
-        status: 'CANCELLING',
-        commitId: 'abc42'.padEnd(40, '0'),
-        commitMessage: 'Commit for job 42',
-        startTime: 0
-      },
-      result: 'stopped',
-      previousStatus: undefined
+  it("a discovered job: ListJobs' fields where StopJob's summary has none, and the status before", async () => {
+    const listed = job('7', 'RUNNING', {
+      commitId: 'abc',
+      commitMessage: 'Fix',
+      jobType: 'MANUAL',
+      startTime: 1
     })
-    expect(amplifyMock.calls()).toHaveLength(1)
-    expect(amplifyMock.commandCalls(StopJobCommand)[0].args[0].input).toEqual({ ...where, jobId: '42' })
-    expect(amplifyMock.commandCalls(GetJobCommand)).toHaveLength(0)
-  })
-
-  it.each(['SUCCEED', 'FAILED', 'CANCELLED'])(
-    'refused with BadRequestException, and GetJob says %s: already-ended',
-    async status => {
-      amplifyMock.on(StopJobCommand).rejects(refused())
-      amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('42', status), steps: [] } })
-
-      const outcome = await stopJob(amplify(), where, '42')
-
-      expect(outcome.result).toBe('already-ended')
-      expect(outcome.job.status).toBe(status)
-      expect(amplifyMock.commandCalls(StopJobCommand)).toHaveLength(1)
-      expect(amplifyMock.commandCalls(GetJobCommand).map(c => c.args[0].input)).toEqual([
-        { ...where, jobId: '42' }
-      ])
-    }
-  )
-
-  it('refused, and GetJob says CANCELLING: already-stopping', async () => {
-    amplifyMock.on(StopJobCommand).rejects(refused())
-    amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('42', 'CANCELLING'), steps: [] } })
-    const outcome = await stopJob(amplify(), where, '42')
-    expect(outcome.result).toBe('already-stopping')
-    expect(outcome.job.status).toBe('CANCELLING')
-  })
-
-  it('refused with NotFoundException about the job, and GetJob finds it ended: already-ended', async () => {
-    amplifyMock
-      .on(StopJobCommand)
-      .rejects(new NotFoundException({ message: 'Job 42 not found', $metadata: {} }))
-    amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('42', 'SUCCEED'), steps: [] } })
-    expect((await stopJob(amplify(), where, '42')).result).toBe('already-ended')
-  })
-
-  it.each(['RUNNING', 'PENDING', 'SOMETHING_NEW'])(
-    'refused while GetJob still says %s: throws the refusal',
-    async status => {
-      amplifyMock.on(StopJobCommand).rejects(refused())
-      amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('42', status), steps: [] } })
-
-      const error = await stopJob(amplify(), where, '42').catch((e: unknown) => e)
-
-      expect(error).toBeInstanceOf(AmplifyRequestError)
-      expect(error).toMatchObject({ operation: 'StopJob', errorName: 'BadRequestException', kind: 'service' })
-      expect((error as Error).message).toContain('Amplify refused StopJob for job 42')
-    }
-  )
-
-  it('refused, and GetJob does not find the job: throws not-found', async () => {
-    amplifyMock
-      .on(StopJobCommand)
-      .rejects(new NotFoundException({ message: 'Job 42 not found', $metadata: {} }))
-    amplifyMock
-      .on(GetJobCommand)
-      .rejects(new NotFoundException({ message: 'Job 42 not found', $metadata: {} }))
-
-    const error = await stopJob(amplify(), where, '42').catch((e: unknown) => e)
-
-    expect(error).toMatchObject({ kind: 'not-found', missing: 'job', operation: 'GetJob' })
-    expect((error as Error).message).toContain(
-      'Job 42 was not found on branch "main" of app d1a2b3c4d5e6f7: check job-id.'
-    )
-  })
-
-  it('any other failure throws at once, with no GetJob', async () => {
-    amplifyMock.on(StopJobCommand).rejects(new UnauthorizedException({ message: 'no', $metadata: {} }))
-    await expect(stopJob(amplify(), where, '42')).rejects.toMatchObject({ kind: 'permission' })
-    expect(amplifyMock.commandCalls(GetJobCommand)).toHaveLength(0)
-  })
-})
-
-describe('stopJob of a discovered job', () => {
-  it('keeps what ListJobs said for the fields StopJob left out, and the status before', async () => {
-    amplifyMock.on(StopJobCommand).resolves({
-      jobSummary: { jobId: '7', jobArn: arn('7'), status: 'CANCELLING', commitId: '' } as JobSummary
-    })
-
-    const outcome = await stopJob(amplify(), where, '7', listed('7', 'RUNNING'))
-
-    expect(outcome).toEqual({
-      job: { ...listed('7', 'RUNNING'), status: 'CANCELLING' },
+    const { amplify } = fakeAmplify(id => job(id, 'CANCELLING', { commitId: '', jobArn: '' }))
+    expect(await stopJob(amplify, MAIN, '7', listed)).toEqual({
+      job: { ...listed, status: 'CANCELLING' },
       result: 'stopped',
       previousStatus: 'RUNNING'
     })
   })
 
-  it('a job that ended between ListJobs and StopJob is already-ended, with its status before', async () => {
-    amplifyMock.on(StopJobCommand).rejects(refused())
-    amplifyMock.on(GetJobCommand).resolves({ job: { summary: summary('7', 'SUCCEED'), steps: [] } })
-    const outcome = await stopJob(amplify(), where, '7', listed('7', 'RUNNING'))
-    expect(outcome).toMatchObject({
-      result: 'already-ended',
-      previousStatus: 'RUNNING',
-      job: { status: 'SUCCEED' }
-    })
+  const refused = failure('StopJob', 'BadRequestException')
+  const timedOut = failure('StopJob', 'TimeoutError')
+  const REFUSAL = /^Amplify refused StopJob/
+  const TIMEOUT = /^Amplify did not answer StopJob/
+  it.each<[string, Error, string, string]>([
+    ['refused (BadRequestException)', refused, 'SUCCEED', 'already-ended'],
+    ['refused', refused, 'CANCELLED', 'already-ended'],
+    ['refused', refused, 'CANCELLING', 'already-stopping'],
+    [
+      'the job not found',
+      failure('StopJob', 'NotFoundException', 'Job 42 not found'),
+      'FAILED',
+      'already-ended'
+    ],
+    ['every attempt timed out', timedOut, 'CANCELLING', 'stopped'],
+    ['every attempt timed out', timedOut, 'CANCELLED', 'stopped']
+  ])('%s, GetJob says %s: %s', async (_, refusal, status, result) => {
+    const { amplify, requests } = fakeAmplify(
+      () => refusal,
+      id => job(id, status)
+    )
+    const outcome = await stopJob(amplify, MAIN, '42', job('42', 'RUNNING'))
+    expect(outcome).toMatchObject({ result, previousStatus: 'RUNNING', job: { status } })
+    expect(requests).toEqual(['StopJob 42', 'GetJob 42'])
+  })
+
+  it.each<[string, Error, Answer, RegExp]>([
+    ['refused, GetJob says RUNNING: the refusal', refused, job('42', 'RUNNING'), REFUSAL],
+    ['refused, GetJob says NEW: the refusal', refused, job('42', 'NEW'), REFUSAL],
+    ['timed out, GetJob says RUNNING: the timeout', timedOut, job('42', 'RUNNING'), TIMEOUT],
+    ['timed out, GetJob says SUCCEED: the timeout', timedOut, job('42', 'SUCCEED'), TIMEOUT],
+    [
+      'refused, GetJob fails too: its failure',
+      refused,
+      failure('GetJob', 'NotFoundException', 'Job 42 not found'),
+      /^Job 42 was not found/
+    ],
+    [
+      'timed out, GetJob fails too: the timeout',
+      timedOut,
+      failure('GetJob', 'AccessDeniedException'),
+      TIMEOUT
+    ]
+  ])('%s', async (_, stopError, getAnswer, expected) => {
+    const { amplify, requests } = fakeAmplify(
+      () => stopError,
+      () => getAnswer
+    )
+    await expect(stopJob(amplify, MAIN, '42')).rejects.toThrow(expected)
+    expect(requests).toEqual(['StopJob 42', 'GetJob 42'])
+  })
+
+  it.each([
+    ['denied', failure('StopJob', 'AccessDeniedException')],
+    ['the branch not found', failure('StopJob', 'NotFoundException', 'Branch not found')],
+    ['throttled as BadRequestException', failure('StopJob', 'BadRequestException', 'Rate exceeded')],
+    ['a bug', new TypeError('x is undefined')]
+  ])('%s: thrown at once, no GetJob', async (_, error) => {
+    const { amplify, requests } = fakeAmplify(() => error)
+    await expect(stopJob(amplify, MAIN, '42')).rejects.toBe(error)
+    expect(requests).toEqual(['StopJob 42'])
   })
 })
 
 describe('stopAll', () => {
-  it('stops every job, each with its own StopJob', async () => {
-    amplifyMock
-      .on(StopJobCommand)
-      .callsFake(({ jobId }: { jobId: string }) => ({ jobSummary: summary(jobId, 'CANCELLING') }))
-
-    const outcomes = await stopAll(amplify(), [listed('3', 'RUNNING'), listed('2', 'PENDING')])
-
+  it('sends every StopJob at once; a failure is a failed outcome and a failure, beside the others', async () => {
+    let release!: () => void
+    const released = new Promise<void>(resolve => (release = resolve))
+    const { amplify, requests } = fakeAmplify(id => {
+      if (id === '4') release()
+      return id === '5' ? failure('StopJob', 'AccessDeniedException', 'x', '5') : job(id, 'CANCELLING')
+    })
+    const slowFirst = amplify.stopJob
+    amplify.stopJob = async (branch, id) =>
+      id === '6' ? released.then(() => slowFirst(branch, id)) : slowFirst(branch, id)
+    const jobs = [job('6', 'RUNNING'), job('5', 'RUNNING'), job('4', 'PENDING')]
+    const { outcomes, failures } = await stopAll(amplify, jobs)
     expect(outcomes.map(o => [o.job.jobId, o.result, o.previousStatus, o.job.status])).toEqual([
-      ['3', 'stopped', 'RUNNING', 'CANCELLING'],
-      ['2', 'stopped', 'PENDING', 'CANCELLING']
+      ['6', 'stopped', 'RUNNING', 'CANCELLING'],
+      ['5', 'failed', 'RUNNING', 'RUNNING'],
+      ['4', 'stopped', 'PENDING', 'CANCELLING']
     ])
-    expect(
-      amplifyMock
-        .commandCalls(StopJobCommand)
-        .map(c => c.args[0].input.jobId)
-        .sort()
-    ).toEqual(['2', '3'])
-  })
-
-  it('sends the stops concurrently: the first StopJob answers only after the second was sent', async () => {
-    let secondSent!: () => void
-    const second = new Promise<void>(resolve => (secondSent = resolve))
-    amplifyMock.on(StopJobCommand).callsFake(async ({ jobId }: { jobId: string }) => {
-      if (jobId === '3')
-        await second // would deadlock if the stops ran one after another
-      else secondSent()
-      return { jobSummary: summary(jobId, 'CANCELLING') }
-    })
-
-    const outcomes = await Promise.race([
-      stopAll(amplify(), [listed('3', 'RUNNING'), listed('2', 'PENDING')]),
-      new Promise<'sequential'>(resolve => setTimeout(() => resolve('sequential'), 2000).unref())
+    const where = { ...MAIN, jobId: '5', operation: 'StopJob' }
+    expect(failures).toEqual([
+      expect.objectContaining({ ...where, kind: 'permission', message: outcomes[1].error })
     ])
-
-    expect(outcomes).not.toBe('sequential')
-    expect((outcomes as { result: string }[]).map(o => o.result)).toEqual(['stopped', 'stopped'])
-  })
-
-  it('one failure does not prevent the others: a failed outcome with the error text', async () => {
-    amplifyMock.on(StopJobCommand).callsFake(({ jobId }: { jobId: string }) => {
-      if (jobId === '5')
-        throw new InternalFailureException({
-          message: 'Internal failure',
-          $metadata: { httpStatusCode: 500, attempts: 5 }
-        })
-      return { jobSummary: summary(jobId, 'CANCELLING') }
-    })
-
-    const outcomes = await stopAll(amplify(), [
-      listed('6', 'RUNNING'),
-      listed('5', 'RUNNING'),
-      listed('4', 'PENDING')
-    ])
-
-    expect(outcomes.map(o => [o.job.jobId, o.result])).toEqual([
-      ['6', 'stopped'],
-      ['5', 'failed'],
-      ['4', 'stopped']
-    ])
-    expect(outcomes[1]).toEqual({
-      job: listed('5', 'RUNNING'),
-      result: 'failed',
-      previousStatus: 'RUNNING',
-      error:
-        'Amplify failed StopJob for job 5 on branch "main" after 5 attempts (InternalFailureException: Internal failure). This is on Amplify\'s side: re-run the job later.'
-    })
-    expect(amplifyMock.commandCalls(StopJobCommand)).toHaveLength(3)
-  })
-
-  it('mixes stopped, already-ended and failed in one run', async () => {
-    amplifyMock.on(StopJobCommand).callsFake(({ jobId }: { jobId: string }) => {
-      if (jobId !== '1') throw refused()
-      return { jobSummary: summary(jobId, 'CANCELLING') }
-    })
-    amplifyMock
-      .on(GetJobCommand, { jobId: '2' })
-      .resolves({ job: { summary: summary('2', 'CANCELLED'), steps: [] } })
-      .on(GetJobCommand, { jobId: '3' })
-      .resolves({ job: { summary: summary('3', 'RUNNING'), steps: [] } })
-
-    const outcomes = await stopAll(amplify(), [
-      listed('1', 'RUNNING'),
-      listed('2', 'RUNNING'),
-      listed('3', 'RUNNING')
-    ])
-
-    expect(outcomes.map(o => o.result)).toEqual(['stopped', 'already-ended', 'failed'])
-    expect(outcomes[2].error).toMatch(
-      /^Amplify refused StopJob for job 3 on branch "main" \(BadRequestException/
-    )
+    expect(outcomes[1].error).toMatch(/^Amplify StopJob for job 5 on branch "main" was denied/)
+    expect(requests.sort()).toEqual(['StopJob 4', 'StopJob 5', 'StopJob 6'])
   })
 
   it('nothing to stop sends nothing', async () => {
-    expect(await stopAll(amplify(), [])).toEqual([])
-    expect(amplifyMock.calls()).toHaveLength(0)
+    const { amplify, requests } = fakeAmplify(id => job(id, 'CANCELLING'))
+    expect(await stopAll(amplify, [])).toEqual({ outcomes: [], failures: [] })
+    expect(requests).toEqual([])
   })
 })
