@@ -29552,7 +29552,7 @@ const summaryWords = {
     /** The parts arrive as HTML already escaped by report.ts. */
     oneBranch: (app, region, branch) => `App ${app} in ${region}, branch ${branch}`,
     severalTargets: (apps, branches, region) => `${plural(apps, 'app')}, ${plural(branches, 'branch', 'branches')} read in ${region}`,
-    rowsLeftOut: (shown, total) => `${total - shown} of ${total} rows are left out (failures and stops come first), to keep this summary under GitHub's limit of 1 MiB. Every job is in the file the jobs-file output names (upload it with actions/upload-artifact to keep it) and in the jobs output.`,
+    rowsLeftOut: (shown, total) => `${total - shown} of ${total} rows are left out (failures and stops come first), to keep this summary under GitHub's limit of 1 MiB. Every job is in the file the jobs-file output names (upload it with actions/upload-artifact to keep it).`,
     columns: ['Job', 'Result', 'Status', 'Commit', 'Message'],
     targetColumns: ['App', 'Branch']
 };

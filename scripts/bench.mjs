@@ -13,13 +13,19 @@
 //                    that take 1 s and 30 s, and the GetJobs each run sent
 //   sweep            2 apps x 60 branches with every answer 40 ms late (scripts/bench/sweep.mjs): wall time,
 //                    the sweep as the server saw it, requests by operation and the peak in flight
+//   throttled-sweep  2 apps x 150 branches, 20 ms answers, behind a token bucket of 10 requests a second
+//                    (scripts/bench/scale.mjs, one run: about a minute): wall time against the floor
+//                    (requests needed / rate), throttled answers, jobs stopped, exit code
+//   stops-first      2 apps x 60 branches, 40 ms answers (scripts/bench/scale.mjs): each StopJob's arrival
+//                    minus its own branch's ListJobs answer, median and max
 //
 // Medians of --runs runs (default 15, at least 10) per row; the 30 s wait defaults to 3 runs (--long-wait-runs).
 // Timing uses hyperfine (Debian package `hyperfine`) when it is on PATH, else this script's own loop.
 // Every run needs a fresh in-progress job: hyperfine's --prepare calls this script's control server, which
 // resets the job on the Amplify server; the own loop does the same in-process.
 //
-// Options: --help, --runs N, --long-wait-runs N, --only stop,naive,discovery,wait,sweep, --entry
+// Options: --help, --runs N, --long-wait-runs N, --only
+// stop,naive,discovery,wait,sweep,throttled-sweep,stops-first (all by default), --entry
 // path/to/index.js (bench another bundle, e.g. a copy of the previous dist/), --no-hyperfine, --no-cli, and
 // --compare path/to/other/index.js (repeatable): a before/after of stop by id on Node 24 and this machine's
 // node, the bundles run by turns (A B, then B A, …) so that the load of a busy machine falls on all alike,
@@ -51,7 +57,7 @@ const { values: options } = parseArgs({
   options: {
     runs: { type: 'string', default: '15' },
     'long-wait-runs': { type: 'string', default: '3' },
-    only: { type: 'string', default: 'stop,naive,discovery,wait,sweep' },
+    only: { type: 'string', default: 'stop,naive,discovery,wait,sweep,throttled-sweep,stops-first' },
     entry: { type: 'string', default: ACTION_ENTRY },
     'no-hyperfine': { type: 'boolean', default: false },
     'no-cli': { type: 'boolean', default: false },
@@ -237,6 +243,8 @@ function perRun(server, operation, runs) {
 /** @type {Array<{ scenario: string, row: string, runtime?: string, wallMs?: ReturnType<typeof summary>, [k: string]: unknown }>} */
 const rows = []
 const cleanups = []
+/** scripts/bench/scale.mjs's results: throttledSweep, stopsFirst. */
+const scale = {}
 
 function actionEnv(server, inputs, extra = {}) {
   const { dir, env } = prepareRun({
@@ -555,6 +563,21 @@ try {
       { stdio: 'inherit' }
     )
   }
+  // Issue 15's figures, on this process's node and loader too; the throttled sweep once (about a minute).
+  for (const [name, runs] of [
+    ['throttled-sweep', 1],
+    ['stops-first', Math.min(RUNS, 5)]
+  ]) {
+    if (!ONLY.has(name)) continue
+    const json = path.join(tmpdir(), `bench-${process.pid}-${name}.json`)
+    const args = [path.join(root, 'scripts/bench/scale.mjs'), '--only', name, '--runs', String(runs)]
+    const child = spawnSync(process.execPath, [...process.execArgv, ...args, '--json', json], {
+      stdio: 'inherit'
+    })
+    if (child.status !== 0) throw new Error(`scripts/bench/scale.mjs --only ${name} exited ${child.status}`)
+    Object.assign(scale, JSON.parse(readFileSync(json, 'utf8')))
+    rmSync(json, { force: true })
+  }
 } finally {
   control.close()
   for (const cleanup of cleanups) cleanup()
@@ -681,7 +704,8 @@ writeFileSync(
       warmup: WARMUP,
       awsCli: awsCli ?? null,
       rows,
-      ratios
+      ratios,
+      ...scale
     },
     null,
     2

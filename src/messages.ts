@@ -580,7 +580,7 @@ export const summaryWords = {
   severalTargets: (apps: number, branches: number, region: string) =>
     `${plural(apps, 'app')}, ${plural(branches, 'branch', 'branches')} read in ${region}`,
   rowsLeftOut: (shown: number, total: number) =>
-    `${total - shown} of ${total} rows are left out (failures and stops come first), to keep this summary under GitHub's limit of 1 MiB. Every job is in the file the jobs-file output names (upload it with actions/upload-artifact to keep it) and in the jobs output.`,
+    `${total - shown} of ${total} rows are left out (failures and stops come first), to keep this summary under GitHub's limit of 1 MiB. Every job is in the file the jobs-file output names (upload it with actions/upload-artifact to keep it).`,
   columns: ['Job', 'Result', 'Status', 'Commit', 'Message'],
   targetColumns: ['App', 'Branch']
 }

@@ -110,10 +110,12 @@ interface FaultBase {
  * A scripted failure, applied after hooks and before signature enforcement, IAM denials and the operation:
  * 'throttle' 429 LimitExceededException; 'internal' 500 InternalFailureException; 'reset' destroys the socket
  * unanswered; 'hang' never answers (until the client gives up, or close()); 'error' any status, type, message.
+ * A 'reset' or 'hang' with `applied` first carries the operation out (when signature and IAM allow it), as when
+ * Amplify acted but its answer was lost.
  */
 export type FaultSpec =
   | (FaultBase & { kind: 'throttle' | 'internal'; message?: string })
-  | (FaultBase & { kind: 'reset' | 'hang' })
+  | (FaultBase & { kind: 'reset' | 'hang'; applied?: boolean })
   | (FaultBase & { kind: 'error'; status: number; errorType: string; message?: string })
 
 /**
@@ -961,6 +963,14 @@ export async function startAmplifyServer(options: AmplifyServerOptions = {}): Pr
       )
       if (fault) {
         fault.remaining--
+        // `applied`: Amplify acts, and then its answer is lost with the connection.
+        if ((fault.kind === 'reset' || fault.kind === 'hang') && fault.applied && operation && !auth.error) {
+          try {
+            if (!denial(operation, labels)) operations[operation]({ ...labels, query })
+          } catch {
+            // an error answer is lost the same way
+          }
+        }
         switch (fault.kind) {
           case 'reset':
             entry.status = 'reset'
