@@ -21,6 +21,7 @@ import {
   type Annotation,
   type Runtime
 } from './action-runner.js'
+import type { JobsEntry } from '../../src/report.js'
 import {
   startAmplifyServer,
   TEST_CREDENTIALS,
@@ -99,18 +100,8 @@ export function afterThisTest(cleanup: () => void | Promise<void>): void {
 /** One step: ActionRun, with the server's URL, the test credentials and ACTION_RUNTIME as defaults. */
 export type StepRun = ActionRun
 
-/** One item of the `jobs` output. */
-export interface JobItem {
-  appId: string
-  branchName: string
-  jobId: string
-  jobArn: string
-  status: string
-  previousStatus?: string
-  commitId?: string
-  result: string
-  error?: string
-}
+/** One item of the `jobs` output, as the action writes it. */
+export type JobItem = JobsEntry
 
 export interface StepResult extends ActionResult {
   /** The `jobs` output, parsed (undefined when the output was not set). */

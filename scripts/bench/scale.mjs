@@ -12,11 +12,9 @@
 //
 // Options: --only throttled-sweep,stops-first; --runs N (default 1; figures per run, and medians over runs);
 // --json FILE (write the results as JSON).
-import { spawn } from 'node:child_process'
-import { readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { performance } from 'node:perf_hooks'
+import { writeFileSync } from 'node:fs'
 import { parseArgs } from 'node:util'
-import { ACTION_ENTRY, RUNTIMES, parseOutputFile, prepareRun } from '../../__tests__/support/action-runner.js'
+import { runAction } from '../../__tests__/support/action-runner.js'
 import { TEST_CREDENTIALS, startAmplifyServer } from '../../__tests__/support/amplify-server.js'
 
 const { values: options } = parseArgs({
@@ -48,20 +46,18 @@ async function sweep({ apps, branches, latencyMs, rate, burst }) {
   })
   const appIds = Array.from({ length: apps }, (_, i) => `dscale${i + 1}`)
   for (const app of appIds) for (let i = 0; i < branches; i++) server.addJob(app, `pr-${i}`)
-  const { env, dir, outputFile } = prepareRun({
-    endpoint: server.url,
-    credentials: { ...TEST_CREDENTIALS },
-    inputs: { 'app-id': appIds.join(','), 'branch-name': '*' }
-  })
   try {
-    const started = performance.now()
-    const code = await new Promise((resolve, reject) => {
-      const child = spawn(RUNTIMES.node24, [ACTION_ENTRY], { env, stdio: 'ignore' })
-      child.on('error', reject)
-      child.on('close', resolve)
+    const {
+      exitCode: code,
+      durationMs: wallMs,
+      outputs
+    } = await runAction({
+      endpoint: server.url,
+      credentials: { ...TEST_CREDENTIALS },
+      inputs: { 'app-id': appIds.join(','), 'branch-name': '*' },
+      runtime: 'node24',
+      timeoutMs: 600_000
     })
-    const wallMs = performance.now() - started
-    const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
     const jobs = appIds.flatMap(app =>
       Array.from({ length: branches }, (_, i) => server.getJob(app, `pr-${i}`, '1'))
     )
@@ -76,7 +72,6 @@ async function sweep({ apps, branches, latencyMs, rate, burst }) {
       stoppedOnServer: jobs.filter(job => job.status === 'CANCELLING').length
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true })
     await server.close()
   }
 }

@@ -4,11 +4,8 @@
 // (default 5) and prints, per run and as medians: the step's wall time, the sweep as the server saw it
 // (first request in to last answer out), the requests by operation, and the peak of requests in flight,
 // next to a serial run's floor (requests x latency). `npm run bench -- --only sweep` runs it too.
-import { spawn } from 'node:child_process'
-import { rmSync } from 'node:fs'
-import { performance } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
-import { ACTION_ENTRY, RUNTIMES, prepareRun } from '../../__tests__/support/action-runner.js'
+import { runAction } from '../../__tests__/support/action-runner.js'
 import { TEST_CREDENTIALS, startAmplifyServer } from '../../__tests__/support/amplify-server.js'
 
 const { values: options } = parseArgs({
@@ -30,19 +27,12 @@ async function oneSweep() {
   const server = await startAmplifyServer({ latencyMs })
   try {
     for (const app of appIds) for (let i = 0; i < branchCount; i++) server.addJob(app, `pr-${i}`)
-    const { env, dir } = prepareRun({
+    const { exitCode: code, durationMs: wallMs } = await runAction({
       endpoint: server.url,
       credentials: { ...TEST_CREDENTIALS },
-      inputs: { 'app-id': appIds.join(','), 'branch-name': '*' }
+      inputs: { 'app-id': appIds.join(','), 'branch-name': '*' },
+      runtime: 'node24'
     })
-    const started = performance.now()
-    const code = await new Promise((resolve, reject) => {
-      const child = spawn(RUNTIMES.node24, [ACTION_ENTRY], { env, stdio: 'ignore' })
-      child.on('error', reject)
-      child.on('close', resolve)
-    })
-    const wallMs = performance.now() - started
-    rmSync(dir, { recursive: true, force: true })
     if (code !== 0) throw new Error(`the action exited ${code}`)
     const byOperation = {}
     for (const r of server.requests) byOperation[r.operation] = (byOperation[r.operation] ?? 0) + 1
@@ -58,7 +48,7 @@ for (let i = 0; i < runs; i++) {
   const r = await oneSweep()
   results.push(r)
   console.log(
-    `run ${i + 1}: wall ${r.wallMs.toFixed(0)} ms, sweep ${r.sweepMs} ms, ${r.requests} requests ${JSON.stringify(r.byOperation)}, peak in flight ${r.peak}`
+    `run ${i + 1}: wall ${r.wallMs} ms, sweep ${r.sweepMs} ms, ${r.requests} requests ${JSON.stringify(r.byOperation)}, peak in flight ${r.peak}`
   )
 }
 const serialMs = results[0].requests * latencyMs
@@ -66,7 +56,7 @@ const wall = median(results.map(r => r.wallMs))
 const sweep = median(results.map(r => r.sweepMs))
 console.log(
   `\n${appIds.length} apps x ${branchCount} branches, ${latencyMs} ms per answer, Node 24, median of ${runs}: ` +
-    `wall ${wall.toFixed(0)} ms, sweep ${sweep} ms; serial floor ${serialMs} ms; ` +
+    `wall ${wall} ms, sweep ${sweep} ms; serial floor ${serialMs} ms; ` +
     `sweep/serial ${(sweep / serialMs).toFixed(3)}, wall/serial ${(wall / serialMs).toFixed(3)}; ` +
     `peak in flight ${Math.max(...results.map(r => r.peak))}`
 )
