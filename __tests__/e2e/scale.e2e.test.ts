@@ -235,9 +235,18 @@ describe('issue 15: sweeps that hold on a real account', () => {
     async (operation, deniedJobs) => {
       const [DENIED, OTHER] = APPS
       const BRANCHES = 8
-      const server = await startServer({ cancelDelayMs: 1_500 })
+      const server = await startServer({ cancelDelayMs: Infinity })
       server.addJobs(DENIED, 'main', deniedJobs)
       seedSweep(server, [OTHER], BRANCHES, 2)
+      // The other app's two jobs of a branch end together, at its second poll: were they to end apart, one
+      // job alone would be awaited, and rightly polled by GetJob.
+      const lists = new Map<string, number>()
+      server.onRequest(r => {
+        if (r.operation !== 'ListJobs' || r.appId !== OTHER || !r.branchName) return
+        const n = (lists.get(r.branchName) ?? 0) + 1
+        lists.set(r.branchName, n)
+        if (n === 3) for (const id of ['1', '2']) server.setJobStatus(OTHER, r.branchName, id, 'CANCELLED')
+      })
       if (operation === 'GetJob') server.deny('GetJob', { appId: DENIED })
       else
         server.onRequest(r => {
@@ -276,7 +285,7 @@ describe('issue 15: sweeps that hold on a real account', () => {
           ...reads.slice(3).map(() => 'ListJobs')
         ])
         const polls = reads.slice(3)
-        expect(polls.length).toBeGreaterThanOrEqual(2) // the jobs were still CANCELLING at the first
+        expect(polls).toHaveLength(2) // CANCELLING at the first, CANCELLED at the second
         for (let k = 1; k < polls.length; k++)
           expect(polls[k].time - polls[k - 1].time).toBeGreaterThanOrEqual(POLL_ROUND_MS)
       }
