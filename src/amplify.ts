@@ -17,7 +17,7 @@ import type { Provider, RetryErrorInfo, RetryStrategyV2, StandardRetryToken } fr
 import type { Agent } from 'node:http'
 import { AmplifyRequestError, type ErrorKind, type Missing, type Operation } from './errors.js'
 import type { BranchRef, Job } from './jobs.js'
-import { requestFailures as say, type RequestFailureText, type RequestSubject } from './messages.js'
+import * as messages from './messages.js'
 import { inertLine, redactedServiceMessage, shortened } from './text.js'
 import type { App, JobListing } from './types.js'
 
@@ -100,7 +100,7 @@ export function createAmplify(region: string, options: ClientOptions): Amplify {
   /** Runs one request; a failure becomes an AmplifyRequestError that says what to do. */
   async function request<T>(
     operation: Operation,
-    subject: RequestSubject,
+    subject: messages.RequestSubject,
     send: () => Promise<T>
   ): Promise<T> {
     try {
@@ -278,7 +278,7 @@ function isRateExceeded(error: unknown): boolean {
 export function describeFailure(
   error: unknown,
   operation: Operation,
-  subject: RequestSubject
+  subject: messages.RequestSubject
 ): AmplifyRequestError {
   const e = (error ?? {}) as SdkErrorShape
   // The service chooses the error's name and message: both inert and short before any sentence holds them.
@@ -288,7 +288,7 @@ export function describeFailure(
   const attempts = e.$metadata?.attempts
   const make = (
     kind: ErrorKind,
-    text: RequestFailureText,
+    text: messages.RequestFailureText,
     extra: { missing?: Missing; timedOut?: boolean } = {}
   ) =>
     new AmplifyRequestError(kind, text.message, {
@@ -299,54 +299,58 @@ export function describeFailure(
       ...extra
     })
 
-  if (isRateExceeded(error)) return make('throttled', say.throttled(operation, subject, name, attempts))
+  if (isRateExceeded(error))
+    return make('throttled', messages.requestFailures.throttled(operation, subject, name, attempts))
   switch (name) {
     case 'AccessDeniedException':
     case 'UnauthorizedException': {
       const resource = resourceArnFrom(whole) ?? resourceArn(operation, subject)
       const scope = resourceArn(operation, { ...subject, branchName: '*' })
-      return make('permission', say.denied(operation, subject, name, said, resource, scope))
+      return make(
+        'permission',
+        messages.requestFailures.denied(operation, subject, name, said, resource, scope)
+      )
     }
     case 'ExpiredTokenException':
     case 'ExpiredToken':
-      return make('credentials', say.expired(operation, subject, name, said))
+      return make('credentials', messages.requestFailures.expired(operation, subject, name, said))
     case 'InvalidSignatureException':
     case 'SignatureDoesNotMatch':
     case 'UnrecognizedClientException':
     case 'InvalidClientTokenId':
-      return make('credentials', say.refusedCredentials(operation, subject, name, said))
+      return make('credentials', messages.requestFailures.refusedCredentials(operation, subject, name, said))
     case 'CredentialsProviderError':
-      return make('credentials', say.noCredentials(said))
+      return make('credentials', messages.requestFailures.noCredentials(said))
     case 'NotFoundException':
     case 'ResourceNotFoundException': {
       const missing = whichIsMissing(e.message ?? '', operation, subject)
       const text = {
-        app: say.appNotFound,
-        branch: say.branchNotFound,
-        job: say.jobNotFound,
-        'app-or-branch': say.appOrBranchNotFound
+        app: messages.requestFailures.appNotFound,
+        branch: messages.requestFailures.branchNotFound,
+        job: messages.requestFailures.jobNotFound,
+        'app-or-branch': messages.requestFailures.appOrBranchNotFound
       }[missing](operation, subject, said)
       return make('not-found', text, { missing })
     }
     case 'LimitExceededException':
     case 'ThrottlingException':
     case 'TooManyRequestsException':
-      return make('throttled', say.throttled(operation, subject, name, attempts))
+      return make('throttled', messages.requestFailures.throttled(operation, subject, name, attempts))
     case 'BadRequestException':
-      return make('service', say.badRequest(operation, subject, said))
+      return make('service', messages.requestFailures.badRequest(operation, subject, said))
     case 'TimeoutError':
     case 'AbortError': // a wait's poll given only the time left before wait-timeout
-      return make('network', say.timedOut(operation, subject, attempts), {
+      return make('network', messages.requestFailures.timedOut(operation, subject, attempts), {
         timedOut: name === 'TimeoutError'
       })
   }
   if (e.$fault === 'server' || (e.$metadata?.httpStatusCode ?? 0) >= 500) {
-    return make('service', say.serverFault(operation, subject, name, said, attempts))
+    return make('service', messages.requestFailures.serverFault(operation, subject, name, said, attempts))
   }
   if (e.code && NETWORK_CODES.has(e.code)) {
-    return make('network', say.unreachable(operation, e.code, said, attempts))
+    return make('network', messages.requestFailures.unreachable(operation, e.code, said, attempts))
   }
-  return make('service', say.other(operation, subject, name, said))
+  return make('service', messages.requestFailures.other(operation, subject, name, said))
 }
 
 /**
@@ -356,7 +360,11 @@ export function describeFailure(
  * branch called `App` or `feature/job-board` changes nothing. When the message says nothing: ListJobs could
  * mean the app or the branch; a job request, the job; a ListBranches, the app.
  */
-export function whichIsMissing(message: string, operation: Operation, subject: RequestSubject): Missing {
+export function whichIsMissing(
+  message: string,
+  operation: Operation,
+  subject: messages.RequestSubject
+): Missing {
   if (operation === 'ListBranches' || operation === 'ListApps') return 'app'
   const aboutJob = operation !== 'ListJobs' && subject.jobId !== undefined
   const leading = /^\s*(app|branch|job)\b/i.exec(message)?.[1]?.toLowerCase()
@@ -393,7 +401,7 @@ function resourceArnFrom(message: string): string | undefined {
  * The resource an operation is authorized against (Service Authorization Reference), with the account left
  * open. ListApps names no resource: it needs `*`.
  */
-export function resourceArn(operation: Operation, subject: RequestSubject): string {
+export function resourceArn(operation: Operation, subject: messages.RequestSubject): string {
   if (operation === 'ListApps') return '*'
   const app = `arn:${partitionOf(subject.region)}:amplify:${subject.region}:<account-id>:apps/${subject.appId}`
   if (operation === 'ListBranches') return app

@@ -6,7 +6,7 @@
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
 import type { Agent } from 'node:http'
 import { ActionError } from './errors.js'
-import { inputErrors } from './messages.js'
+import * as messages from './messages.js'
 
 /** The URL the SDK will send Amplify requests to: the endpoint overrides, else the region's endpoint. */
 export function amplifyEndpoint(region: string, env: NodeJS.ProcessEnv): URL {
@@ -15,7 +15,7 @@ export function amplifyEndpoint(region: string, env: NodeJS.ProcessEnv): URL {
   if (override) {
     const url = URL.canParse(override) ? new URL(override) : undefined
     if (url?.protocol === 'https:' || url?.protocol === 'http:') return url
-    throw new ActionError('input', inputErrors.notAnEndpoint(name, override))
+    throw new ActionError('input', messages.inputErrors.notAnEndpoint(name, override))
   }
   return new URL(`https://amplify.${region}.amazonaws.com${region.startsWith('cn-') ? '.cn' : ''}`)
 }

@@ -5,7 +5,7 @@
 import * as core from '@actions/core'
 import { InputError } from './errors.js'
 import { IN_PROGRESS_STATUSES, JOB_TYPES } from './jobs.js'
-import { inputErrors as say } from './messages.js'
+import * as messages from './messages.js'
 import { hasLineBreaking } from './text.js'
 import type { AppSelection, BranchSelection, IfNoJob, Selection, Settings, Target } from './types.js'
 
@@ -85,11 +85,14 @@ export async function parseSettings(
     if (branchInput !== '')
       agreeWithArn('branch-name', branchInput, parseBranches(branchInput), arn.branchName)
     if (regionInput !== '' && regionInput !== arn.region)
-      throw new InputError('aws-region', say.disagreesWithArn('aws-region', regionInput, arn.region))
+      throw new InputError(
+        'aws-region',
+        messages.inputErrors.disagreesWithArn('aws-region', regionInput, arn.region)
+      )
   }
   const apps: AppSelection = arn ? { kind: 'ids', ids: [arn.appId] } : parseApps(appInput, env)
   if (arn === undefined && jobInput !== '' && !JOB_ID.test(jobInput))
-    throw new InputError('job-id', say.notAJobId(jobInput))
+    throw new InputError('job-id', messages.inputErrors.notAJobId(jobInput))
   const selection = parseSelection(readInput)
   const findTimeoutSeconds = parseFindTimeout(readInput('find-timeout'))
   const ifNoJob = parseIfNoJob(readInput('if-no-job'))
@@ -106,7 +109,7 @@ export async function parseSettings(
       ? parseBranches(branchInput)
       : { kind: 'names', names: [] } // from the event, loaded only once every input has passed
   const several = coversSeveral(apps, branches)
-  if (jobId !== undefined && several) throw new InputError('job-id', say.jobIdWithSeveral())
+  if (jobId !== undefined && several) throw new InputError('job-id', messages.inputErrors.jobIdWithSeveral())
   let branchSource: Settings['branchSource'] = arn ? 'job-arn' : 'input'
   if (branches.kind === 'names' && branches.names.length === 0) {
     const fromEvent = branchFromEvent(await loadEvent())
@@ -164,7 +167,7 @@ function rejectUnknownInputs(env: NodeJS.ProcessEnv): void {
       const name = key.slice('INPUT_'.length).toLowerCase()
       return { name, closest: closestInput(name) }
     })
-  if (unknown.length > 0) throw new InputError(unknown[0].name, say.unknownInputs(unknown))
+  if (unknown.length > 0) throw new InputError(unknown[0].name, messages.inputErrors.unknownInputs(unknown))
 }
 
 /** The runner's variable for an input: spaces become underscores, upper case, dashes kept. */
@@ -207,18 +210,23 @@ function editDistance(a: string, b: string): number {
 function parseSelection(readInput: InputReader): Selection {
   const commitInput = readInput('commit-id')
   if (commitInput !== '' && !COMMIT_ID.test(commitInput))
-    throw new InputError('commit-id', say.notACommit(commitInput))
+    throw new InputError('commit-id', messages.inputErrors.notACommit(commitInput))
   const olderThanInput = readInput('older-than')
   return {
     keepNewest: parseBoolean(readInput, 'keep-newest'),
     commitId: commitInput === '' ? undefined : commitInput.toLowerCase(),
-    statuses: parseList('statuses', readInput('statuses'), IN_PROGRESS_STATUSES, say.notStatuses),
-    jobTypes: parseList('job-types', readInput('job-types'), JOB_TYPES, say.notJobTypes),
+    statuses: parseList(
+      'statuses',
+      readInput('statuses'),
+      IN_PROGRESS_STATUSES,
+      messages.inputErrors.notStatuses
+    ),
+    jobTypes: parseList('job-types', readInput('job-types'), JOB_TYPES, messages.inputErrors.notJobTypes),
     olderThanSeconds:
       olderThanInput === ''
         ? undefined
         : parseDuration('older-than', olderThanInput, [1, MAX_OLDER_THAN_SECONDS], () =>
-            say.notAnOlderThan(olderThanInput)
+            messages.inputErrors.notAnOlderThan(olderThanInput)
           )
   }
 }
@@ -227,9 +235,10 @@ function parseSelection(readInput: InputReader): Selection {
 function rejectDiscoveryInputs(readInput: InputReader, findTimeoutSeconds: number): void {
   for (const input of ['keep-newest', 'commit-id', 'older-than', 'statuses', 'job-types'] as const) {
     const given = input === 'keep-newest' ? parseBoolean(readInput, input) : readInput(input) !== ''
-    if (given) throw new InputError(input, say.onlyForDiscovery(input))
+    if (given) throw new InputError(input, messages.inputErrors.onlyForDiscovery(input))
   }
-  if (findTimeoutSeconds > 0) throw new InputError('find-timeout', say.onlyForDiscovery('find-timeout'))
+  if (findTimeoutSeconds > 0)
+    throw new InputError('find-timeout', messages.inputErrors.onlyForDiscovery('find-timeout'))
 }
 
 /**
@@ -255,14 +264,15 @@ function parseList(
 /** app-id: one id, several (commas, spaces or newlines between them), or * for this repository's apps. */
 function parseApps(raw: string, env: NodeJS.ProcessEnv): AppSelection {
   const ids = unique(raw.split(/[\s,]+/).filter(id => id !== ''))
-  if (ids.length === 0) throw new InputError('app-id', say.appIdRequired())
+  if (ids.length === 0) throw new InputError('app-id', messages.inputErrors.appIdRequired())
   if (ids.includes(EVERY)) {
-    if (ids.length > 1) throw new InputError('app-id', say.everyAppMixed())
-    if (!env.GITHUB_REPOSITORY) throw new InputError('app-id', say.noRepository())
+    if (ids.length > 1) throw new InputError('app-id', messages.inputErrors.everyAppMixed())
+    if (!env.GITHUB_REPOSITORY) throw new InputError('app-id', messages.inputErrors.noRepository())
     const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')
     return { kind: 'repository', url: `${server}/${env.GITHUB_REPOSITORY}` }
   }
-  for (const id of ids) if (!APP_ID.test(id)) throw new InputError('app-id', say.notAnAppId(id))
+  for (const id of ids)
+    if (!APP_ID.test(id)) throw new InputError('app-id', messages.inputErrors.notAnAppId(id))
   return { kind: 'ids', ids }
 }
 
@@ -274,16 +284,16 @@ function parseBranches(raw: string): BranchSelection {
       .map(name => name.replace(/^[ \t\r]+|[ \t\r]+$/g, ''))
       .filter(name => name !== '')
   )
-  if (names.length === 0) throw new InputError('branch-name', say.notABranchName(raw))
+  if (names.length === 0) throw new InputError('branch-name', messages.inputErrors.notABranchName(raw))
   if (names.includes(EVERY)) {
-    if (names.length > 1) throw new InputError('branch-name', say.everyBranchMixed())
+    if (names.length > 1) throw new InputError('branch-name', messages.inputErrors.everyBranchMixed())
     return { kind: 'all' }
   }
   for (const name of names) {
     validateBranchName(name)
     // Mistakes with a known cause, caught before they become a confusing "branch not found".
-    if (name.startsWith('refs/')) throw new InputError('branch-name', say.branchIsRef(name))
-    if (name === 'pr-') throw new InputError('branch-name', say.previewWithoutNumber())
+    if (name.startsWith('refs/')) throw new InputError('branch-name', messages.inputErrors.branchIsRef(name))
+    if (name === 'pr-') throw new InputError('branch-name', messages.inputErrors.previewWithoutNumber())
   }
   return { kind: 'names', names }
 }
@@ -309,12 +319,12 @@ function partitionHas(partition: string, region: string): boolean {
 function parseJobArn(raw: string): JobArn {
   const match = JOB_ARN.exec(raw)
   if (!match || !REGION.test(match[2]) || !/^[0-9]{12}$/.test(match[3]) || !APP_ID.test(match[4]))
-    throw new InputError('job-id', say.notAJobArn(raw))
+    throw new InputError('job-id', messages.inputErrors.notAJobArn(raw))
   const [, partition, region, , appId, branchName, paddedId] = match
   if (!partitionHas(partition, region))
-    throw new InputError('job-id', say.regionNotInPartition(raw, region, partition))
+    throw new InputError('job-id', messages.inputErrors.regionNotInPartition(raw, region, partition))
   if (branchName.length > 255 || hasLineBreaking(branchName) || LONE_SURROGATE.test(branchName))
-    throw new InputError('job-id', say.notAJobArn(raw))
+    throw new InputError('job-id', messages.inputErrors.notAJobArn(raw))
   return { region, appId, branchName, jobId: paddedId.replace(/^0+(?=.)/, '') }
 }
 
@@ -327,7 +337,7 @@ function agreeWithArn(
 ): void {
   const names = given.kind === 'ids' ? given.ids : given.kind === 'names' ? given.names : []
   if (names.length !== 1 || names[0] !== fromArn)
-    throw new InputError(input, say.disagreesWithArn(input, raw, fromArn))
+    throw new InputError(input, messages.inputErrors.disagreesWithArn(input, raw, fromArn))
 }
 
 /**
@@ -353,12 +363,16 @@ function parseDuration(
 
 function parseWaitTimeout(raw: string): number {
   if (raw === '') return DEFAULT_WAIT_TIMEOUT_SECONDS
-  return parseDuration('wait-timeout', raw, [1, MAX_WAIT_TIMEOUT_SECONDS], () => say.notAWaitTimeout(raw))
+  return parseDuration('wait-timeout', raw, [1, MAX_WAIT_TIMEOUT_SECONDS], () =>
+    messages.inputErrors.notAWaitTimeout(raw)
+  )
 }
 
 function parseFindTimeout(raw: string): number {
   if (raw === '') return 0
-  return parseDuration('find-timeout', raw, [0, MAX_FIND_TIMEOUT_SECONDS], () => say.notAFindTimeout(raw))
+  return parseDuration('find-timeout', raw, [0, MAX_FIND_TIMEOUT_SECONDS], () =>
+    messages.inputErrors.notAFindTimeout(raw)
+  )
 }
 
 /** The branch a workflow run is about: the pull request's head branch, or the branch GITHUB_REF names. */
@@ -369,15 +383,18 @@ export function branchFromEvent(event: EventContext): {
   if (PULL_REQUEST_EVENTS.has(event.eventName)) {
     if (event.pullRequestHeadRef)
       return { branchName: event.pullRequestHeadRef, branchSource: 'pull-request' }
-    throw new InputError('branch-name', say.noBranchInPullRequest(event.eventName))
+    throw new InputError('branch-name', messages.inputErrors.noBranchInPullRequest(event.eventName))
   }
   if (event.ref.startsWith('refs/heads/')) {
     return { branchName: event.ref.slice('refs/heads/'.length), branchSource: 'ref' }
   }
   if (event.ref.startsWith('refs/tags/')) {
-    throw new InputError('branch-name', say.branchFromTag(event.ref.slice('refs/tags/'.length)))
+    throw new InputError(
+      'branch-name',
+      messages.inputErrors.branchFromTag(event.ref.slice('refs/tags/'.length))
+    )
   }
-  throw new InputError('branch-name', say.noBranchInEvent(event.ref))
+  throw new InputError('branch-name', messages.inputErrors.noBranchInEvent(event.ref))
 }
 
 function validateBranchName(branchName: string): void {
@@ -387,7 +404,7 @@ function validateBranchName(branchName: string): void {
     hasLineBreaking(branchName) ||
     LONE_SURROGATE.test(branchName)
   ) {
-    throw new InputError('branch-name', say.notABranchName(branchName))
+    throw new InputError('branch-name', messages.inputErrors.notABranchName(branchName))
   }
 }
 
@@ -396,7 +413,7 @@ function readAliased(readInput: InputReader, name: string, alias: string): strin
   const value = readInput(name)
   const aliased = readInput(alias)
   if (value !== '' && aliased !== '' && value !== aliased) {
-    throw new InputError(name, say.aliasesDiffer(name, alias, value, aliased))
+    throw new InputError(name, messages.inputErrors.aliasesDiffer(name, alias, value, aliased))
   }
   return value !== '' ? value : aliased
 }
@@ -404,7 +421,7 @@ function readAliased(readInput: InputReader, name: string, alias: string): strin
 function parseIfNoJob(raw: string): IfNoJob {
   const value = raw === '' ? 'warn' : raw.toLowerCase()
   if (value === 'warn' || value === 'ignore' || value === 'fail') return value
-  throw new InputError('if-no-job', say.notIfNoJob(raw))
+  throw new InputError('if-no-job', messages.inputErrors.notIfNoJob(raw))
 }
 
 /** The same accepted forms as @actions/core's getBooleanInput (YAML 1.2 core schema); empty means false, the default. */
@@ -413,7 +430,7 @@ function parseBoolean(readInput: InputReader, name: string): boolean {
   if (raw === '') return false
   if (YAML_TRUE.includes(raw)) return true
   if (YAML_FALSE.includes(raw)) return false
-  throw new InputError(name, say.notABoolean(name, raw))
+  throw new InputError(name, messages.inputErrors.notABoolean(name, raw))
 }
 
 function parseRegion(raw: string, env: NodeJS.ProcessEnv): string {
@@ -423,8 +440,8 @@ function parseRegion(raw: string, env: NodeJS.ProcessEnv): string {
       : env.AWS_REGION
         ? ['AWS_REGION', env.AWS_REGION]
         : ['AWS_DEFAULT_REGION', env.AWS_DEFAULT_REGION ?? '']
-  if (value === '') throw new InputError('aws-region', say.noRegion())
-  if (!REGION.test(value)) throw new InputError('aws-region', say.notARegion(name, value))
+  if (value === '') throw new InputError('aws-region', messages.inputErrors.noRegion())
+  if (!REGION.test(value)) throw new InputError('aws-region', messages.inputErrors.notARegion(name, value))
   return value
 }
 

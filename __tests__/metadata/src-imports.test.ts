@@ -1,5 +1,5 @@
 // The layout CONTRIBUTING describes holds: no import cycle in src/ (type-only imports included), one module
-// imports the SDK, one reads inputs, and the pure modules import nothing that does I/O.
+// imports the SDK, one reads inputs, the words have one import name, and the pure modules do no I/O.
 import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
@@ -43,6 +43,13 @@ describe('src/', () => {
       modules.filter(name => imports.get(name)?.some(from => pattern.test(from)))
     expect(importers(/^@aws-sdk\/|^@smithy\//)).toEqual(['amplify.ts'])
     expect(modules.filter(name => /\bgetInput\(/.test(text.get(name) ?? ''))).toEqual(['settings.ts'])
+  })
+
+  it('imports the words under one name, messages, wherever they are used', () => {
+    const imported = [...text.values()].flatMap(source => [
+      ...source.matchAll(/^import (.*) from '\.\/messages\.js'/gm)
+    ])
+    expect(new Set(imported.map(([, what]) => what))).toEqual(new Set(['* as messages']))
   })
 
   it('keeps the vocabulary, the planner, the conclusion and the wording free of I/O', () => {
