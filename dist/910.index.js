@@ -9,9 +9,21 @@ export const modules = {
 /* harmony export */   waitUntilEnded: () => (/* binding */ waitUntilEnded)
 /* harmony export */ });
 /* unused harmony exports DEFAULT_SCHEDULE, PROGRESS_EVERY_MS, realClock, baseDelay, pollBy */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(3916);
-/* harmony import */ var _jobs_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5995);
-/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(2464);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(8500);
+/* harmony import */ var node_timers_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_timers_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(3916);
+/* harmony import */ var _jobs_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(5995);
+/* harmony import */ var _plan_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(2464);
+/**
+ * Waiting until stopped jobs have really ended. Loaded only when `wait` is on.
+ * Each branch with jobs still awaited is polled on its own schedule, one read per round: GetJob when one job
+ * is awaited there, the branch's ListJobs when its pages (known from discovery) cost fewer requests than a
+ * GetJob per awaited job. Polls come soon after the stop (a cancel often lands within seconds), then back
+ * off with jitter to a cap. Throttling or a passing failure slows a branch's polling; a failure for good ends
+ * it there only, and the other branches go on. Progress is told from the polls' own answers: a status change
+ * at once, and every 30 s how many jobs are still waited for, by status.
+ */
+
 
 
 
@@ -26,15 +38,8 @@ const PROGRESS_EVERY_MS = 30_000;
 const LAST_POLL_MS = 2_000;
 const realClock = {
     now: () => Date.now(),
-    sleep: (ms, signal) => new Promise(resolve => {
-        const done = () => {
-            clearTimeout(timer);
-            signal?.removeEventListener('abort', done);
-            resolve();
-        };
-        const timer = setTimeout(done, ms);
-        signal?.addEventListener('abort', done, { once: true });
-    }),
+    // An abort ends the sleep early; it is not an error here.
+    sleep: (ms, signal) => (0,node_timers_promises__WEBPACK_IMPORTED_MODULE_0__.setTimeout)(ms, undefined, { signal }).catch(() => undefined),
     random: Math.random
 };
 const silent = { statusChanged() { }, stillWaiting() { } };
@@ -54,7 +59,7 @@ async function waitUntilEnded(amplify, outcomes, options) {
     const failures = [];
     const branches = new Map();
     latest.forEach((outcome, i) => {
-        if (!(0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l)(outcome))
+        if (!(0,_jobs_js__WEBPACK_IMPORTED_MODULE_2__/* .needsWaiting */ .l)(outcome))
             return;
         const key = `${outcome.job.appId}\u0000${outcome.job.branchName}`;
         const entry = branches.get(key);
@@ -68,7 +73,7 @@ async function waitUntilEnded(amplify, outcomes, options) {
     });
     const finished = new AbortController();
     void tellProgress(clock, finished.signal, () => {
-        const waiting = latest.filter((o, i) => (0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l)(o) && !failed.has(i)).map(o => o.job);
+        const waiting = latest.filter((o, i) => (0,_jobs_js__WEBPACK_IMPORTED_MODULE_2__/* .needsWaiting */ .l)(o) && !failed.has(i)).map(o => o.job);
         if (waiting.length > 0)
             progress.stillWaiting(waiting, clock.now() - started);
     });
@@ -100,7 +105,7 @@ async function waitUntilEnded(amplify, outcomes, options) {
     }
     return {
         outcomes: latest,
-        unfinished: latest.filter((o, i) => (0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l)(o) && !failed.has(i)),
+        unfinished: latest.filter((o, i) => (0,_jobs_js__WEBPACK_IMPORTED_MODULE_2__/* .needsWaiting */ .l)(o) && !failed.has(i)),
         failures,
         waitedMs: clock.now() - started
     };
@@ -119,7 +124,7 @@ async function pollBranch(poller, branch, indices, pages) {
     const { amplify, deadline, schedule, clock } = poller;
     let step = 0;
     for (;;) {
-        const awaited = indices.filter(i => (0,_jobs_js__WEBPACK_IMPORTED_MODULE_1__/* .needsWaiting */ .l)(poller.current(i)));
+        const awaited = indices.filter(i => (0,_jobs_js__WEBPACK_IMPORTED_MODULE_2__/* .needsWaiting */ .l)(poller.current(i)));
         const remaining = deadline - clock.now();
         if (awaited.length === 0 || remaining <= 0)
             return undefined;
@@ -150,14 +155,14 @@ async function pollBranch(poller, branch, indices, pages) {
         }
         catch (error) {
             if (!isPassing(error))
-                return (0,_plan_js__WEBPACK_IMPORTED_MODULE_2__/* .failureOf */ .g5)(error, branch, by);
+                return (0,_plan_js__WEBPACK_IMPORTED_MODULE_3__/* .failureOf */ .g5)(error, branch, by);
             step += 2; // throttled or failing after the SDK's own retries: back off one step further
         }
     }
 }
 /** Failures that another poll may not meet: throttling, Amplify's own errors, the network. */
 function isPassing(error) {
-    return (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .lZ &&
+    return (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .lZ &&
         (error.kind === 'throttled' || error.kind === 'service' || error.kind === 'network'));
 }
 

@@ -26132,6 +26132,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// EXTERNAL MODULE: external "node:timers/promises"
+var promises_ = __nccwpck_require__(8500);
 // EXTERNAL MODULE: ./src/jobs.ts
 var jobs = __nccwpck_require__(5995);
 // EXTERNAL MODULE: ./src/plan.ts
@@ -29205,15 +29207,20 @@ function id(text) {
 function plural(n, one, many = `${one}s`) {
     return `${n} ${n === 1 ? one : many}`;
 }
-/** "a, b, c and 97 more": at most `shown` items of a list, and how many it leaves out. */
-function firstFew(items, shown = 3) {
+/**
+ * "a, b and c", or "a, b, c and 97 more" (with a noun: "and 97 more branches"): at most `shown` items of a
+ * list, and how many it leaves out.
+ */
+function firstFew(items, shown = 3, { noun, separator = ', ' } = {}) {
     const named = items.slice(0, shown);
     const rest = items.length - named.length;
+    // "; and" after a list of lists, so that its last "and" cannot be read as part of the item before it.
+    const and = separator === ', ' ? ' and ' : `${separator}and `;
     if (rest > 0)
-        return `${named.join(', ')} and ${rest} more`;
+        return `${named.join(separator)}${and}${rest} more${noun ? ` ${rest === 1 ? noun[0] : noun[1]}` : ''}`;
     if (named.length <= 1)
         return named.join('');
-    return `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`;
+    return `${named.slice(0, -1).join(separator)}${and}${named[named.length - 1]}`;
 }
 // ---- inputs --------------------------------------------------------------------------------------------
 const APP_ID_FORM = 'd followed by lower-case letters and digits, 20 characters at most (e.g. d1a2b3c4d5e6f7)';
@@ -29347,16 +29354,10 @@ function waitTimedOut(unfinished, timeoutSeconds) {
     const jobs = unfinished.map(o => o.job);
     const lead = `Waited ${duration(timeoutSeconds)} (wait-timeout), but ${jobs.length === 1 ? 'this job has' : `${jobs.length} jobs have`} not ended`;
     const apps = [...groupBy(jobs, job => job.appId)].map(([appId, appJobs]) => {
-        const branches = [...groupBy(appJobs, job => job.branchName)].map(([branch, branchJobs]) => `${shortQuote(branch, 40)} (${listOf(branchJobs.map(j => `job ${id(j.jobId)} ${id(j.status)}`), 2, ['job', 'jobs'])})`);
-        return `app ${id(appId)}: ${listOf(branches, 2, ['branch', 'branches'])}`;
+        const branches = [...groupBy(appJobs, job => job.branchName)].map(([branch, branchJobs]) => `${shortQuote(branch, 40)} (${firstFew(branchJobs.map(j => `job ${id(j.jobId)} ${id(j.status)}`), 2, { noun: ['job', 'jobs'] })})`);
+        return `app ${id(appId)}: ${firstFew(branches, 2, { noun: ['branch', 'branches'] })}`;
     });
-    return `${lead}: ${listOf(apps, 2, ['app', 'apps'], '; ')}. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the jobs in the Amplify console.`;
-}
-/** "a, b and 3 more branches": the first few, and a count of the rest that says what they are. */
-function listOf(items, shown, [one, many], separator = ', ') {
-    const rest = items.length - shown;
-    const named = items.slice(0, shown).join(separator);
-    return rest > 0 ? `${named}${separator}and ${rest} more ${rest === 1 ? one : many}` : named;
+    return `${lead}: ${firstFew(apps, 2, { noun: ['app', 'apps'], separator: '; ' })}. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the jobs in the Amplify console.`;
 }
 function groupBy(items, key) {
     const groups = new Map();
@@ -29763,17 +29764,18 @@ function summaryHtml(settings, conclusion) {
     const headers = [...(target.several ? words.targetColumns : []), ...words.columns];
     const tableHead = `<table><tr>${headers.map(h => `<th>${html(h)}</th>`).join('')}</tr>`;
     const rows = outcomes.map(o => tableRow(settings, o));
-    const fixed = byteLength([...head, tableHead, '</table>', ...tail].join('\n')) + 4 * (head.length + tail.length);
-    if (fixed + rows.reduce((sum, row) => sum + byteLength(row) + 1, 0) < MAX_SUMMARY_BYTES)
-        return [...head, tableHead, ...rows, '</table>', ...tail].join('\n');
+    const whole = [...head, tableHead, ...rows, '</table>', ...tail].join('\n');
+    if (byteLength(whole) < MAX_SUMMARY_BYTES)
+        return whole;
     // Too many rows: the ones that matter most first, as many as fit, and a line saying what was left out.
-    const ranked = outcomes.map((o, i) => ({ o, i })).sort((a, b) => rowRank(a.o) - rowRank(b.o) || a.i - b.i);
     const leftOutLine = (shown) => `<p>${html(words.rowsLeftOut(shown, rows.length))}</p>`;
-    let budget = MAX_SUMMARY_BYTES - fixed - byteLength(leftOutLine(0)) - 16;
+    const fixed = [...head, tableHead, '</table>', leftOutLine(0), ...tail].join('\n'); // 0 shown: the longest count
+    let budget = MAX_SUMMARY_BYTES - byteLength(fixed);
+    const ranked = outcomes.map((o, i) => ({ o, i })).sort((a, b) => rowRank(a.o) - rowRank(b.o) || a.i - b.i);
     const shown = [];
     for (const { i } of ranked) {
-        budget -= byteLength(rows[i]) + 1;
-        if (budget < 0)
+        budget -= byteLength(rows[i]) + 1; // and its line break
+        if (budget <= 0)
             break;
         shown.push(rows[i]);
     }
@@ -30063,7 +30065,8 @@ function describeFailure(error, operation, subject) {
         advice: text.advice,
         ...extra
     });
-    if (isRateExceeded(error))
+    // The SDK's own test of throttling (429, its list of names, $retryable), and "Rate exceeded" of any type.
+    if (isRateExceeded(error) || (0,retry.isThrottlingError)(e))
         return make('throttled', requestFailures.throttled(operation, subject, name, attempts));
     switch (name) {
         case 'AccessDeniedException':
@@ -30093,10 +30096,6 @@ function describeFailure(error, operation, subject) {
             }[missing](operation, subject, said);
             return make('not-found', text, { missing });
         }
-        case 'LimitExceededException':
-        case 'ThrottlingException':
-        case 'TooManyRequestsException':
-            return make('throttled', requestFailures.throttled(operation, subject, name, attempts));
         case 'BadRequestException':
             return make('service', requestFailures.badRequest(operation, subject, said));
         case 'TimeoutError':
@@ -30240,6 +30239,14 @@ function withoutEmpty(job) {
 }
 
 ;// CONCATENATED MODULE: ./src/act.ts
+/**
+ * Carries the planner's decisions to Amplify: reads the apps, branches and jobs the settings name, plans
+ * each branch as soon as its jobs have arrived, and stops what the plan says; with find-timeout, reads a
+ * branch where nothing matched again until something does. Every app and branch goes at once; amplify.ts
+ * bounds the requests in flight and sends stops ahead of reads. Reading failures are kept as failures for
+ * the end of the step, so one app's trouble never stops the others.
+ */
+
 
 
 
@@ -30309,7 +30316,7 @@ async function actOnBranch(amplify, settings, branch, lookUntil) {
             break;
         if (reads === 0)
             logLookingAgain(branch, settings, FIND_EVERY_MS);
-        await sleep(Math.min(FIND_EVERY_MS, lookUntil - Date.now()));
+        await (0,promises_.setTimeout)(Math.max(0, Math.min(FIND_EVERY_MS, lookUntil - Date.now())));
     }
     logBranchPlan(plan, settings);
     const stopped = await stopAll(amplify, plan.toStop);
@@ -30317,9 +30324,6 @@ async function actOnBranch(amplify, settings, branch, lookUntil) {
     logOutcomes(outcomes, settings);
     const failures = [...(plan.failure ? [plan.failure] : []), ...stopped.failures];
     return { appsRead: 1, plans: [plan], outcomes, failures };
-}
-function sleep(ms) {
-    return new Promise(resolve => setTimeout(resolve, Math.max(0, ms)));
 }
 /** Results in target order: app by app, then branch by branch, as the settings name them. */
 function inTargetOrder(parts, appsRead, failures = []) {
@@ -31183,6 +31187,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream"
 
 /***/ }),
 
+/***/ 8500:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+
+/***/ }),
+
 /***/ 7975:
 /***/ ((module) => {
 
@@ -31337,6 +31348,18 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/compat get default export */
+/******/ (() => {
+/******/ 	// getDefaultExport function for compatibility with non-harmony modules
+/******/ 	__nccwpck_require__.n = (module) => {
+/******/ 		var getter = module && module.__esModule ?
+/******/ 			() => (module['default']) :
+/******/ 			() => (module);
+/******/ 		__nccwpck_require__.d(getter, { a: getter });
+/******/ 		return getter;
 /******/ 	};
 /******/ })();
 /******/ 

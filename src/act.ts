@@ -5,6 +5,7 @@
  * bounds the requests in flight and sends stops ahead of reads. Reading failures are kept as failures for
  * the end of the step, so one app's trouble never stops the others.
  */
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { Amplify } from './amplify.js'
 import { newestOutcomesFirst, type BranchRef } from './jobs.js'
 import {
@@ -112,7 +113,7 @@ async function actOnBranch(
     plan = planBranch(branch, reading, settings.selection, { dryRun: settings.dryRun, nowMs: Date.now() })
     if (!shouldLookAgain(plan, Date.now(), lookUntil)) break
     if (reads === 0) logLookingAgain(branch, settings, FIND_EVERY_MS)
-    await sleep(Math.min(FIND_EVERY_MS, lookUntil - Date.now()))
+    await sleep(Math.max(0, Math.min(FIND_EVERY_MS, lookUntil - Date.now())))
   }
   logBranchPlan(plan, settings)
   const stopped = await stopAll(amplify, plan.toStop)
@@ -120,10 +121,6 @@ async function actOnBranch(
   logOutcomes(outcomes, settings)
   const failures = [...(plan.failure ? [plan.failure] : []), ...stopped.failures]
   return { appsRead: 1, plans: [plan], outcomes, failures }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, Math.max(0, ms)))
 }
 
 /** Results in target order: app by app, then branch by branch, as the settings name them. */

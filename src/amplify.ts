@@ -12,8 +12,8 @@ import {
   paginateListJobs,
   type JobSummary
 } from '@aws-sdk/client-amplify'
-import { DefaultRateLimiter, StandardRetryStrategy } from '@smithy/core/retry'
-import type { Provider, RetryErrorInfo, RetryStrategyV2, StandardRetryToken } from '@smithy/types'
+import { DefaultRateLimiter, isThrottlingError, StandardRetryStrategy } from '@smithy/core/retry'
+import type { Provider, RetryErrorInfo, RetryStrategyV2, SdkError, StandardRetryToken } from '@smithy/types'
 import type { Agent } from 'node:http'
 import { AmplifyRequestError, type ErrorKind, type Missing, type Operation } from './errors.js'
 import type { BranchRef, Job } from './jobs.js'
@@ -299,7 +299,8 @@ export function describeFailure(
       ...extra
     })
 
-  if (isRateExceeded(error))
+  // The SDK's own test of throttling (429, its list of names, $retryable), and "Rate exceeded" of any type.
+  if (isRateExceeded(error) || isThrottlingError(e as SdkError))
     return make('throttled', messages.requestFailures.throttled(operation, subject, name, attempts))
   switch (name) {
     case 'AccessDeniedException':
@@ -332,10 +333,6 @@ export function describeFailure(
       }[missing](operation, subject, said)
       return make('not-found', text, { missing })
     }
-    case 'LimitExceededException':
-    case 'ThrottlingException':
-    case 'TooManyRequestsException':
-      return make('throttled', messages.requestFailures.throttled(operation, subject, name, attempts))
     case 'BadRequestException':
       return make('service', messages.requestFailures.badRequest(operation, subject, said))
     case 'TimeoutError':

@@ -38,13 +38,23 @@ function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`
 }
 
-/** "a, b, c and 97 more": at most `shown` items of a list, and how many it leaves out. */
-function firstFew(items: readonly string[], shown = 3): string {
+/**
+ * "a, b and c", or "a, b, c and 97 more" (with a noun: "and 97 more branches"): at most `shown` items of a
+ * list, and how many it leaves out.
+ */
+function firstFew(
+  items: readonly string[],
+  shown = 3,
+  { noun, separator = ', ' }: { noun?: [string, string]; separator?: string } = {}
+): string {
   const named = items.slice(0, shown)
   const rest = items.length - named.length
-  if (rest > 0) return `${named.join(', ')} and ${rest} more`
+  // "; and" after a list of lists, so that its last "and" cannot be read as part of the item before it.
+  const and = separator === ', ' ? ' and ' : `${separator}and `
+  if (rest > 0)
+    return `${named.join(separator)}${and}${rest} more${noun ? ` ${rest === 1 ? noun[0] : noun[1]}` : ''}`
   if (named.length <= 1) return named.join('')
-  return `${named.slice(0, -1).join(', ')} and ${named[named.length - 1]}`
+  return `${named.slice(0, -1).join(separator)}${and}${named[named.length - 1]}`
 }
 
 // ---- inputs --------------------------------------------------------------------------------------------
@@ -314,27 +324,15 @@ export function waitTimedOut(unfinished: readonly JobOutcome[], timeoutSeconds: 
   const apps = [...groupBy(jobs, job => job.appId)].map(([appId, appJobs]) => {
     const branches = [...groupBy(appJobs, job => job.branchName)].map(
       ([branch, branchJobs]) =>
-        `${shortQuote(branch, 40)} (${listOf(
+        `${shortQuote(branch, 40)} (${firstFew(
           branchJobs.map(j => `job ${id(j.jobId)} ${id(j.status)}`),
           2,
-          ['job', 'jobs']
+          { noun: ['job', 'jobs'] }
         )})`
     )
-    return `app ${id(appId)}: ${listOf(branches, 2, ['branch', 'branches'])}`
+    return `app ${id(appId)}: ${firstFew(branches, 2, { noun: ['branch', 'branches'] })}`
   })
-  return `${lead}: ${listOf(apps, 2, ['app', 'apps'], '; ')}. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the jobs in the Amplify console.`
-}
-
-/** "a, b and 3 more branches": the first few, and a count of the rest that says what they are. */
-function listOf(
-  items: readonly string[],
-  shown: number,
-  [one, many]: [string, string],
-  separator = ', '
-): string {
-  const rest = items.length - shown
-  const named = items.slice(0, shown).join(separator)
-  return rest > 0 ? `${named}${separator}and ${rest} more ${rest === 1 ? one : many}` : named
+  return `${lead}: ${firstFew(apps, 2, { noun: ['app', 'apps'], separator: '; ' })}. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the jobs in the Amplify console.`
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

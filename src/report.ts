@@ -233,18 +233,17 @@ export function summaryHtml(settings: Settings, conclusion: Conclusion): string 
   const headers = [...(target.several ? words.targetColumns : []), ...words.columns]
   const tableHead = `<table><tr>${headers.map(h => `<th>${html(h)}</th>`).join('')}</tr>`
   const rows = outcomes.map(o => tableRow(settings, o))
-  const fixed =
-    byteLength([...head, tableHead, '</table>', ...tail].join('\n')) + 4 * (head.length + tail.length)
-  if (fixed + rows.reduce((sum, row) => sum + byteLength(row) + 1, 0) < MAX_SUMMARY_BYTES)
-    return [...head, tableHead, ...rows, '</table>', ...tail].join('\n')
+  const whole = [...head, tableHead, ...rows, '</table>', ...tail].join('\n')
+  if (byteLength(whole) < MAX_SUMMARY_BYTES) return whole
   // Too many rows: the ones that matter most first, as many as fit, and a line saying what was left out.
-  const ranked = outcomes.map((o, i) => ({ o, i })).sort((a, b) => rowRank(a.o) - rowRank(b.o) || a.i - b.i)
   const leftOutLine = (shown: number) => `<p>${html(words.rowsLeftOut(shown, rows.length))}</p>`
-  let budget = MAX_SUMMARY_BYTES - fixed - byteLength(leftOutLine(0)) - 16
+  const fixed = [...head, tableHead, '</table>', leftOutLine(0), ...tail].join('\n') // 0 shown: the longest count
+  let budget = MAX_SUMMARY_BYTES - byteLength(fixed)
+  const ranked = outcomes.map((o, i) => ({ o, i })).sort((a, b) => rowRank(a.o) - rowRank(b.o) || a.i - b.i)
   const shown: string[] = []
   for (const { i } of ranked) {
-    budget -= byteLength(rows[i]) + 1
-    if (budget < 0) break
+    budget -= byteLength(rows[i]) + 1 // and its line break
+    if (budget <= 0) break
     shown.push(rows[i])
   }
   return [...head, tableHead, ...shown, '</table>', leftOutLine(shown.length), ...tail].join('\n')

@@ -101,7 +101,7 @@ export async function parseSettings(
   const dryRun = parseBoolean(readInput, 'dry-run')
   const region = arn ? arn.region : parseRegion(regionInput, env)
   const jobId = arn ? arn.jobId : jobInput === '' ? undefined : jobInput
-  if (jobId !== undefined) rejectDiscoveryInputs(readInput, findTimeoutSeconds)
+  if (jobId !== undefined) rejectDiscoveryInputs(selection, findTimeoutSeconds)
 
   let branches: BranchSelection = arn
     ? { kind: 'names', names: [arn.branchName] }
@@ -232,13 +232,17 @@ function parseSelection(readInput: InputReader): Selection {
 }
 
 /** Inputs that select among discovered jobs, given with job-id: the user expects a filter that cannot apply. */
-function rejectDiscoveryInputs(readInput: InputReader, findTimeoutSeconds: number): void {
-  for (const input of ['keep-newest', 'commit-id', 'older-than', 'statuses', 'job-types'] as const) {
-    const given = input === 'keep-newest' ? parseBoolean(readInput, input) : readInput(input) !== ''
-    if (given) throw new InputError(input, messages.inputErrors.onlyForDiscovery(input))
+function rejectDiscoveryInputs(selection: Selection, findTimeoutSeconds: number): void {
+  const given = {
+    'keep-newest': selection.keepNewest,
+    'commit-id': selection.commitId !== undefined,
+    'older-than': selection.olderThanSeconds !== undefined,
+    statuses: selection.statuses !== undefined,
+    'job-types': selection.jobTypes !== undefined,
+    'find-timeout': findTimeoutSeconds > 0
   }
-  if (findTimeoutSeconds > 0)
-    throw new InputError('find-timeout', messages.inputErrors.onlyForDiscovery('find-timeout'))
+  for (const [input, isGiven] of Object.entries(given))
+    if (isGiven) throw new InputError(input, messages.inputErrors.onlyForDiscovery(input))
 }
 
 /**

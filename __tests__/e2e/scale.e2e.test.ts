@@ -320,7 +320,7 @@ describe('issue 15: sweeps that hold on a real account', () => {
         '201 Amplify requests failed (everything else was acted on and reported):',
         `App ${DENIED}, ListJobs: denied (AccessDeniedException) for 100 branches ${first3}.`,
         `App ${FAILING}, ListJobs: failed on Amplify's side (InternalFailureException) for 100 branches ${first3}.`,
-        `Waited 2s (wait-timeout), but 5 jobs have not ended: app ${WAITED}: "b00" (job 1 CANCELLING), "b01" (job 1 CANCELLING), and 3 more branches. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the jobs in the Amplify console.`,
+        `Waited 2s (wait-timeout), but 5 jobs have not ended: app ${WAITED}: "b00" (job 1 CANCELLING), "b01" (job 1 CANCELLING) and 3 more branches. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the jobs in the Amplify console.`,
         `To fix: Allow amplify:ListJobs on arn:aws:amplify:us-east-1:<account-id>:apps/${DENIED}/branches/* in the policy of the role this step uses.`,
         "To fix: This is on Amplify's side: re-run the job later."
       ])

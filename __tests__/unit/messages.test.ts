@@ -195,7 +195,7 @@ describe('jobs stuck CANCELLING, and the wait', () => {
       ...['d3', 'd4'].flatMap(a => unfinished(a, 'main', '2'))
     ]
     expect(messages.waitTimedOut(many, 90)).toBe(
-      'Waited 1m30s (wait-timeout), but 10 jobs have not ended: app d1: "main" (job 9 CANCELLING, job 8 CANCELLING, and 1 more job), "dev" (job 5 CANCELLING); app d2: "a" (job 1 CANCELLING), "b" (job 1 CANCELLING), and 2 more branches; and 2 more apps. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the jobs in the Amplify console.'
+      'Waited 1m30s (wait-timeout), but 10 jobs have not ended: app d1: "main" (job 9 CANCELLING, job 8 CANCELLING and 1 more job) and "dev" (job 5 CANCELLING); app d2: "a" (job 1 CANCELLING), "b" (job 1 CANCELLING) and 2 more branches; and 2 more apps. Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the jobs in the Amplify console.'
     )
   })
 })
