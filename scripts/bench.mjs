@@ -231,10 +231,10 @@ function spawnTimed(argv, env) {
 
 const executions = runs => (runs ?? RUNS) + WARMUP
 
-/** Requests per run from the server's log, checked to be the same count every run. */
-function perRun(server, operation, runs) {
+/** Requests per run from the server's log: a whole number when every run sent the same count. */
+function perRun(server, operation) {
   const count = server.requestsFor(operation).length
-  const n = executions(runs)
+  const n = executions()
   return count % n === 0 ? count / n : round(count / n, 2)
 }
 

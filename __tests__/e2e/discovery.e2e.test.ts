@@ -7,21 +7,19 @@ import {
   expectFailure,
   expectSuccess,
   jobLines,
+  jobStates,
   jobsPath,
   pullRequestEvent,
   pushEvent,
   runStep,
   startServer,
-  statuses,
-  type AmplifyServer
+  statuses
 } from '../support/harness.js'
 
 const APP = 'd2b3c4d5e6f7a8'
 const onBranch = (branch: string, more: Record<string, string> = {}) => ({
   inputs: { 'app-id': APP, 'branch-name': branch, ...more }
 })
-const states = (server: AmplifyServer, branch: string, count: number) =>
-  Array.from({ length: count }, (_, i) => server.getJob(APP, branch, String(i + 1)).status)
 
 describe('discovery', () => {
   it.concurrent(
@@ -74,7 +72,7 @@ describe('discovery', () => {
       )
       expect(result.summaryText).toContain('2 stopped RUNNING → CANCELLING')
       expect(result.summary).toContain(`/apps/${APP}/branches/feature%2Flogin/deployments`)
-      expect(states(server, 'feature/login', 3)).toEqual(['SUCCEED', 'CANCELLING', 'CANCELLING'])
+      expect(jobStates(server, APP, 'feature/login', 3)).toEqual(['SUCCEED', 'CANCELLING', 'CANCELLING'])
       expect(server.getJob(APP, 'feature', '1').status).toBe('RUNNING')
     }
   )
@@ -140,9 +138,10 @@ describe('discovery', () => {
     expect(server.getJob(APP, 'main', '1').status).toBe('RUNNING')
   })
 
-  const IDLE = `No job is in progress on branch "main" of app ${APP} (3 jobs listed).`
-  const GONE = `Branch "pr-7" was not found in app ${APP}: nothing to stop (Amplify deletes a preview branch when its pull request closes).`
-  const FILTERED = `No job was stopped on branch "busy" of app ${APP}: 1 job is in progress, but commit-id (bbbbbbb) left it alone.`
+  // What each note names: the branch, the app, and what Amplify showed there.
+  const IDLE = ['"main"', APP, '3 jobs listed']
+  const GONE = ['Branch "pr-7"', APP, 'pull request']
+  const FILTERED = ['"busy"', APP, '1 job', 'commit-id (bbbbbbb)']
   it.concurrent.each([
     ['no job in progress', 'main', 'warn', 200, IDLE],
     ['no job in progress', 'main', 'ignore', 200, IDLE],
@@ -152,7 +151,7 @@ describe('discovery', () => {
     ['commit-id matching no job in progress', 'busy', 'warn', 200, FILTERED]
   ])(
     '%s (%s), if-no-job %s: the note as a warning, a log line or the error',
-    async (_, branch, ifNoJob, listed, note) => {
+    async (_, branch, ifNoJob, listed, fragments) => {
       const server = await startServer()
       server.addJobs(APP, 'main', 3, i => ({ status: ['SUCCEED', 'FAILED', 'CANCELLED'][i] }))
       server.addJob(APP, 'busy', { status: 'RUNNING', commitId: 'a'.repeat(40) })
@@ -165,16 +164,15 @@ describe('discovery', () => {
       )
 
       expect(result.exitCode).toBe(ifNoJob === 'fail' ? 1 : 0)
-      expect(result.annotations.map(a => [a.command, a.message])).toEqual(
-        {
-          warn: [['warning', note]],
-          ignore: [],
-          fail: [['error', `${note} Failing because if-no-job is fail.`]]
-        }[ifNoJob]
-      )
-      expect(result.stdout).toContain(note)
+      const command = { warn: 'warning', ignore: undefined, fail: 'error' }[ifNoJob]
+      expect(result.annotations.map(a => a.command)).toEqual(command ? [command] : [])
+      // The note is the log's last line, that annotation or a plain line; with fail, the error names if-no-job.
+      const note = result.stdout.trimEnd().split('\n').at(-1) ?? ''
+      expect(/^::(\w+)::/.exec(note)?.[1]).toBe(command)
+      for (const fragment of [...fragments, ...(command === 'error' ? ['if-no-job'] : [])])
+        expect(note).toContain(fragment)
+      for (const fragment of fragments) expect(result.summaryText).toContain(fragment)
       expect(result.stderr).toBe('')
-      expect(result.summaryText).toContain(note)
       expect(result.outputs).toMatchObject({
         'job-id': '',
         'job-arn': '',
@@ -195,9 +193,7 @@ describe('discovery', () => {
       inputs: { 'app-id': 'dnosuchapp', 'branch-name': 'main', 'if-no-job': 'ignore' }
     })
 
-    expect(expectFailure(result)).toBe(
-      'App dnosuchapp was not found in us-east-1 (Amplify ListJobs: App not found: dnosuchapp). Check app-id and aws-region.'
-    )
+    expectFailure(result, 'App dnosuchapp', 'us-east-1', 'ListJobs: App not found: dnosuchapp', 'app-id')
     expect(calls(server)).toEqual([`ListJobs ${jobsPath('dnosuchapp', 'main')} 404`])
     expect(result.outputs).toMatchObject({ 'job-id': '', jobs: '[]', 'stopped-count': '0' })
   })
@@ -245,7 +241,7 @@ describe('discovery', () => {
         expect.stringMatching(/^Job 2 on branch "main" had already ended \(SUCCEED\); nothing to stop/)
       ])
       expect(result.warnings).toEqual([])
-      expect(states(server, 'main', 2)).toEqual(['CANCELLING', 'SUCCEED'])
+      expect(jobStates(server, APP, 'main', 2)).toEqual(['CANCELLING', 'SUCCEED'])
     }
   )
 })
@@ -267,7 +263,7 @@ describe('choosing among the jobs in progress', () => {
     expect(jobLines(result)).toEqual([`${APP}/main#3 kept`, `${APP}/main#2 stopped`])
     expect(result.stdout).toContain('Kept job 3 on branch "main" running (PENDING): it is the newest, commit')
     expect(result.summaryText).toContain('3 kept PENDING')
-    expect(states(server, 'main', 3)).toEqual(['SUCCEED', 'CANCELLING', 'PENDING'])
+    expect(jobStates(server, APP, 'main', 3)).toEqual(['SUCCEED', 'CANCELLING', 'PENDING'])
   })
 
   it.concurrent(
@@ -303,29 +299,8 @@ describe('choosing among the jobs in progress', () => {
       `StopJob ${jobsPath(APP, 'main', '1', true)} 200`
     ])
     expect(result.jobs?.map(j => [j.jobId, j.commitId, j.result])).toEqual([['1', target, 'stopped']])
-    expect(states(server, 'main', 2)).toEqual(['CANCELLING', 'RUNNING'])
+    expect(jobStates(server, APP, 'main', 2)).toEqual(['CANCELLING', 'RUNNING'])
   })
-
-  it.concurrent(
-    'older-than leaves recent jobs and those without a start time, then keep-newest keeps the newest',
-    async () => {
-      const server = await startServer({ cancelDelayMs: Infinity })
-      server.addJob(APP, 'main', { status: 'RUNNING', startedSecondsAgo: 5 * 3600 })
-      server.addJob(APP, 'main', { status: 'PENDING', startedSecondsAgo: 4 * 3600 })
-      server.addJob(APP, 'main', { status: 'RUNNING', startTime: undefined })
-      server.addJob(APP, 'main', { status: 'PENDING', startedSecondsAgo: 60 })
-
-      const result = await runStep(server, onBranch('main', { 'older-than': '1h30m', 'keep-newest': 'true' }))
-
-      expectSuccess(result)
-      expect(jobLines(result)).toEqual([`${APP}/main#2 kept`, `${APP}/main#1 stopped`])
-      expect(calls(server)).toEqual([
-        `ListJobs ${jobsPath(APP, 'main')} 200`,
-        `StopJob ${jobsPath(APP, 'main', '1', true)} 200`
-      ])
-      expect(states(server, 'main', 4)).toEqual(['CANCELLING', 'PENDING', 'RUNNING', 'PENDING'])
-    }
-  )
 
   it.concurrent(
     'a dry run lists and reports what would be stopped: no StopJob, nothing to wait for',
@@ -344,7 +319,7 @@ describe('choosing among the jobs in progress', () => {
         /^Amplify jobs that would be stopped .* \(dry run: no StopJob sent\)/
       )
       expect(result.summaryText).not.toContain('Waited')
-      expect(states(server, 'main', 2)).toEqual(['RUNNING', 'PENDING'])
+      expect(jobStates(server, APP, 'main', 2)).toEqual(['RUNNING', 'PENDING'])
     }
   )
 })

@@ -199,10 +199,10 @@ type Step = { id?: string; uses?: string; run?: string; if?: string; with?: Valu
 type Job = { needs?: string | string[]; if?: string; steps?: Step[] }
 type Workflow = { on: Record<string, Values | { cron: string }[] | null>; jobs: Record<string, Job> }
 
-const THIS_ACTION = /^(\.\/?|amplify-stop-job\/amplify-stop-job@.+)$/
 const CREDENTIALS = /^aws-actions\/configure-aws-credentials@/
 const allSteps = (workflow: Workflow) => Object.values(workflow.jobs).flatMap(job => job.steps ?? [])
-const ownSteps = (workflow: Workflow) => allSteps(workflow).filter(step => THIS_ACTION.test(step.uses ?? ''))
+const ownSteps = (workflow: Workflow) =>
+  allSteps(workflow).filter(step => h.THIS_ACTION.test(step.uses ?? ''))
 
 /** Why the event would not trigger the workflow (its `on:` filters), or [] when it does. */
 function triggerProblems({ on }: Workflow, { name, ref, payload }: StepEvent): string[] {
@@ -308,7 +308,7 @@ async function runJob(job: Job, base: Values, scenario: Scenario, server: Amplif
     let [outcome, outputs]: [string, Values] = ['skipped', {}]
     if (condition(step.if, contexts, after(failed))) {
       outcome = 'success'
-      if (THIS_ACTION.test(uses)) {
+      if (h.THIS_ACTION.test(uses)) {
         if (region === '') throw new Error('this action runs before configure-aws-credentials')
         const result = await h.runStep(server, { inputs: values(step.with), event: scenario.event, region })
         run.own.push({ id: step.id ?? 'stop', result })

@@ -53,31 +53,30 @@ describe('faults', () => {
     }
   )
 
-  it.concurrent.each<[string, FaultSpec, Record<string, string>, number, string]>([
+  // The error names the operation, its target, the attempts made and Amplify's own words, and (throttled)
+  // the variable that raises the retries.
+  it.concurrent.each<[string, FaultSpec, Record<string, string>, number, string[]]>([
     [
       'a 500 on every StopJob, 5 attempts by default',
       { operation: 'StopJob', kind: 'internal', times: Infinity },
       byId,
       5,
-      `Amplify failed StopJob for job 1 on branch "main" after 5 attempts (InternalFailureException: An internal error occurred.). This is on Amplify's side: re-run the job later.`
-    ],
-    [
-      'a 500 on every StopJob, AWS_MAX_ATTEMPTS 2',
-      { operation: 'StopJob', kind: 'internal', times: Infinity },
-      byId,
-      2,
-      `Amplify failed StopJob for job 1 on branch "main" after 2 attempts (InternalFailureException: An internal error occurred.). This is on Amplify's side: re-run the job later.`
+      [
+        'StopJob for job 1 on branch "main"',
+        'after 5 attempts',
+        'InternalFailureException: An internal error occurred.'
+      ]
     ],
     [
       'throttling of every ListJobs, AWS_MAX_ATTEMPTS 3',
       { operation: 'ListJobs', kind: 'throttle', times: Infinity },
       discovery,
       3,
-      'Amplify kept throttling ListJobs for branch "main" after 3 attempts (LimitExceededException). Wait and re-run the job, or run fewer Amplify calls at once (AWS_MAX_ATTEMPTS raises the retries).'
+      ['ListJobs for branch "main"', 'after 3 attempts', 'LimitExceededException', 'AWS_MAX_ATTEMPTS']
     ]
   ])(
-    'gives up on %s, saying what to do, with the outputs set',
-    async (_, fault, inputs, attempts, message) => {
+    'gives up on %s, naming the request and the attempts, with the outputs set',
+    async (_, fault, inputs, attempts, fragments) => {
       const server = await startServer()
       server.addJob(APP, 'main')
       server.addFault(fault)
@@ -87,7 +86,7 @@ describe('faults', () => {
         env: attempts === 5 ? {} : { AWS_MAX_ATTEMPTS: String(attempts) }
       })
 
-      expect(expectFailure(result)).toBe(message)
+      expectFailure(result, ...fragments)
       expect(server.requests.map(r => `${r.operation} ${r.status} ${r.attempt}`)).toEqual(
         Array.from(
           { length: attempts },

@@ -1,16 +1,15 @@
 // Issue 16, end to end: choosing exactly which builds stop, and never by accident. One test per new input or
-// rule, through dist/index.js on the runtime action.yml declares: unknown inputs, statuses, job-types, why
-// nothing was stopped, keep-newest after the filters, find-timeout, wait-timeout's units and jobs stuck
-// CANCELLING. Each asserts the outputs, the exit code, the requests that reached the server and the jobs'
-// states there. Parsing and wording in full are unit-tested (settings, plan, messages); here, one row each.
+// rule, through dist/index.js on the runtime action.yml declares: statuses, job-types, why nothing was
+// stopped, keep-newest after the filters, find-timeout and jobs stuck CANCELLING. Each asserts the outputs,
+// the exit code, the requests that reached the server and the jobs' states there. Parsing and wording in full
+// are unit-tested (settings, plan, messages); an unknown input is stop.e2e's, wait-timeout's units wait.e2e's.
 import { describe, expect, it } from '@jest/globals'
 import type { AmplifyServer, JobSeed } from '../support/amplify-server.js'
 import {
   countByOperation,
-  expectFailure,
-  expectInputError,
   expectSuccess,
   jobLines,
+  jobStates,
   jobsPath,
   runStep,
   startServer
@@ -28,40 +27,8 @@ async function serverWith(branch: string, jobs: JobSeed[]): Promise<AmplifyServe
   return server
 }
 
-/** The status of every job of a branch, by id, as the server holds them now. */
-function states(server: AmplifyServer, branch: string, count: number): string[] {
-  return Array.from({ length: count }, (_, i) => server.getJob(APP, branch, String(i + 1)).status)
-}
-
 /** The job ids StopJob was sent for. */
 const stopsSent = (server: AmplifyServer) => server.requestsFor('StopJob').map(r => r.jobId)
-
-describe('inputs that would widen or blur the selection are input errors, before any request', () => {
-  it.concurrent.each([
-    // The runner passes `dry_run:` as INPUT_DRY_RUN, and only warns that it is not an input.
-    ['dry_run: true', {}, { INPUT_DRY_RUN: 'true' }, ['"dry_run"', 'did you mean dry-run?']],
-    ['older_than: 2h', {}, { INPUT_OLDER_THAN: '2h' }, ['"older_than"', 'did you mean older-than?']],
-    [
-      'statuses: QUEUED',
-      { statuses: 'QUEUED' },
-      {},
-      ['Input statuses "QUEUED"', 'CREATED, PENDING, PROVISIONING, RUNNING']
-    ],
-    [
-      'find-timeout with job-id',
-      { 'job-id': '1', 'find-timeout': '1m' },
-      {},
-      ['Input find-timeout', 'cannot be combined with job-id']
-    ]
-  ])('%s', async (_, inputs: Record<string, string>, env: Record<string, string>, fragments) => {
-    const server = await serverWith('main', [{ status: 'RUNNING' }])
-
-    const result = await runStep(server, { inputs: { 'app-id': APP, 'branch-name': 'main', ...inputs }, env })
-
-    expectInputError(result, server, ...fragments)
-    expect(states(server, 'main', 1)).toEqual(['RUNNING'])
-  })
-})
 
 describe('statuses and job-types narrow what is stopped', () => {
   it.concurrent('statuses: PENDING stops the queued build and lets the running one finish', async () => {
@@ -76,7 +43,7 @@ describe('statuses and job-types narrow what is stopped', () => {
     expect(jobLines(result)).toEqual([`${APP}/main#2 stopped`])
     expect(countByOperation(server)).toEqual({ ListJobs: 1, StopJob: 1 })
     expect(server.requestsFor('StopJob')[0].path).toBe(jobsPath(APP, 'main', '2', true))
-    expect(states(server, 'main', 2)).toEqual(['RUNNING', 'CANCELLING'])
+    expect(jobStates(server, APP, 'main', 2)).toEqual(['RUNNING', 'CANCELLING'])
     expect(result.warnings).toEqual([])
   })
 
@@ -98,7 +65,7 @@ describe('statuses and job-types narrow what is stopped', () => {
       expect(jobLines(result)).toEqual([`${APP}/main#2 stopped`])
       expect(countByOperation(server)).toEqual({ ListJobs: 1, StopJob: 1 })
       expect(stopsSent(server)).toEqual(['2'])
-      expect(states(server, 'main', 3)).toEqual(['RUNNING', 'CANCELLING', 'PENDING'])
+      expect(jobStates(server, APP, 'main', 3)).toEqual(['RUNNING', 'CANCELLING', 'PENDING'])
     }
   )
 })
@@ -110,15 +77,14 @@ describe('when the filters leave every job in progress alone, the log says so', 
     { status: 'PENDING', startedSecondsAgo: 10 * MINUTES },
     { status: 'RUNNING', jobType: 'MANUAL', startTime: undefined, commitId: undefined }
   ]
-  const note =
-    `No job was stopped on branch "pr-42" of app ${APP}: 3 jobs are in progress, ` +
-    'but older-than (2h) left them alone.'
+  // Either way, the one note names the branch, the app, the jobs in progress and the filter that left them.
+  const names = ['"pr-42"', APP, '3 jobs', 'older-than (2h)']
 
   // if-no-job applies: warn is a warning and success, fail the step's one error.
   it.concurrent.each([
-    ['warn', 0, [note], []],
-    ['fail', 1, [], [`${note} Failing because if-no-job is fail.`]]
-  ])('older-than: 2h, if-no-job: %s', async (ifNoJob, exitCode, warnings, errors) => {
+    ['warn', 0, 'warning', names],
+    ['fail', 1, 'error', [...names, 'if-no-job']]
+  ])('older-than: 2h, if-no-job: %s', async (ifNoJob, exitCode, command, fragments) => {
     const server = await serverWith('pr-42', jobs)
 
     const result = await runStep(server, {
@@ -126,12 +92,12 @@ describe('when the filters leave every job in progress alone, the log says so', 
     })
 
     expect(result.exitCode).toBe(exitCode)
-    expect(result.warnings.map(w => w.message)).toEqual(warnings)
-    expect(result.errors.map(e => e.message)).toEqual(errors)
+    expect(result.annotations.map(a => a.command)).toEqual([command])
+    for (const fragment of fragments) expect(result.annotations[0].message).toContain(fragment)
     expect(result.stdout).not.toMatch(/no job is in progress/i)
     expect(result.outputs).toMatchObject({ 'job-id': '', 'stopped-count': '0', 'stuck-count': '0' })
     expect(countByOperation(server)).toEqual({ ListJobs: 1 })
-    expect(states(server, 'pr-42', 3)).toEqual(['RUNNING', 'PENDING', 'RUNNING'])
+    expect(jobStates(server, APP, 'pr-42', 3)).toEqual(['RUNNING', 'PENDING', 'RUNNING'])
   })
 
   it.concurrent(
@@ -156,7 +122,7 @@ describe('when the filters leave every job in progress alone, the log says so', 
       )
       expect(countByOperation(server)).toEqual({ ListJobs: 1, StopJob: 1 })
       expect(stopsSent(server)).toEqual(['1'])
-      expect(states(server, 'main', 3)).toEqual(['CANCELLING', 'RUNNING', 'RUNNING'])
+      expect(jobStates(server, APP, 'main', 3)).toEqual(['CANCELLING', 'RUNNING', 'RUNNING'])
       expect(result.warnings).toEqual([])
     }
   )
@@ -193,7 +159,7 @@ describe('find-timeout: a build Amplify has not created yet', () => {
       const [first, second] = server.requestsFor('ListJobs')
       expect(second.time - first.time).toBeGreaterThanOrEqual(4900)
       expect(stopsSent(server)).toEqual(['2'])
-      expect(states(server, 'main', 2)).toEqual(['RUNNING', 'CANCELLING'])
+      expect(jobStates(server, APP, 'main', 2)).toEqual(['RUNNING', 'CANCELLING'])
       expect(result.warnings).toEqual([])
     }
   )
@@ -206,9 +172,9 @@ describe('find-timeout: a build Amplify has not created yet', () => {
     })
 
     expectSuccess(result)
-    expect(result.warnings.map(w => w.message)).toEqual([
-      `No job is in progress on branch "main" of app ${APP} (1 job listed). Looked for 6s (find-timeout).`
-    ])
+    expect(result.annotations.map(a => a.command)).toEqual(['warning'])
+    for (const fragment of ['"main"', APP, '1 job listed', '6s (find-timeout)'])
+      expect(result.warnings[0].message).toContain(fragment)
     // Reads at about 0 s, 5 s and 6 s (the last may be skipped when the second answers after 6 s).
     const reads = server.requestsFor('ListJobs')
     expect(reads.length).toBeGreaterThanOrEqual(2)
@@ -216,41 +182,19 @@ describe('find-timeout: a build Amplify has not created yet', () => {
     expect(reads[reads.length - 1].time - reads[0].time).toBeGreaterThanOrEqual(4900)
     expect(countByOperation(server)).toEqual({ ListJobs: reads.length })
     expect(result.outputs).toMatchObject({ 'job-id': '', 'stopped-count': '0' })
-    expect(states(server, 'main', 1)).toEqual(['SUCCEED'])
-  })
-})
-
-describe('wait-timeout takes units', () => {
-  it.concurrent('wait-timeout: 2s on a job stuck CANCELLING fails after about 2 s, naming it', async () => {
-    const server = await serverWith('main', [{ status: 'CANCELLING' }])
-
-    const result = await runStep(server, {
-      inputs: { 'app-id': APP, 'branch-name': 'main', wait: 'true', 'wait-timeout': '2s' }
-    })
-
-    expectFailure(result, 'Waited 2s (wait-timeout), but this job has not ended', 'job 1 CANCELLING')
-    expect(result.durationMs).toBeGreaterThanOrEqual(2000)
-    expect(jobLines(result)).toEqual([`${APP}/main#1 already-stopping`])
-    expect(result.outputs).toMatchObject({ status: 'CANCELLING', 'stopped-count': '0' })
-    const counts = countByOperation(server)
-    expect(counts.StopJob).toBeUndefined() // a job already stopping is not stopped again
-    expect(counts.ListJobs).toBe(1)
-    expect(counts.GetJob).toBeGreaterThanOrEqual(1)
-    expect(states(server, 'main', 1)).toEqual(['CANCELLING'])
+    expect(jobStates(server, APP, 'main', 1)).toEqual(['SUCCEED'])
   })
 })
 
 describe('jobs stuck CANCELLING', () => {
   const branches = Array.from({ length: 12 }, (_, i) => `b${String(i + 1).padStart(2, '0')}`)
+  // Each names its branch and app, and how long ago the job started (the server's start time, 5 h ago).
   const stuckWarning = (branch: string) =>
-    new RegExp(
-      `^Job 1 on branch "${branch}" of app ${APP} is stuck CANCELLING: it started 5h(\\d+s)? ago, ` +
-        'and Amplify cannot stop a job that is already stopping\\. Ask AWS Support to end it\\.$'
-    )
+    new RegExp(`^Job 1 on branch "${branch}" of app ${APP} is stuck CANCELLING: it started 5h(\\d+s)? ago, `)
 
   const warnings = [
     ...branches.slice(0, 10).map(branch => expect.stringMatching(stuckWarning(branch))),
-    'More jobs stuck CANCELLING: 2 besides those above (stuck-count 12); the jobs output and jobs-file list every one.'
+    expect.stringMatching(/^More jobs stuck CANCELLING: 2 .*\(stuck-count 12\)/)
   ]
 
   it.concurrent.each([
@@ -271,11 +215,9 @@ describe('jobs stuck CANCELLING', () => {
     expectSuccess(result)
     expect(result.outputs).toMatchObject({ 'stuck-count': String(stuck), 'stopped-count': '0' })
     expect(result.warnings.map(w => w.message)).toEqual(expectedWarnings)
-    expect(result.summaryText.includes('12 jobs stuck CANCELLING: ask AWS Support to end them.')).toBe(
-      stuck > 0
-    )
+    expect(result.summaryText.includes('12 jobs stuck CANCELLING')).toBe(stuck > 0)
     expect(jobLines(result)).toEqual(branches.map(branch => `${APP}/${branch}#1 already-stopping`))
     expect(countByOperation(server)).toEqual({ ListBranches: 1, ListJobs: 12 })
-    for (const branch of branches) expect(states(server, branch, 1)).toEqual(['CANCELLING'])
+    for (const branch of branches) expect(jobStates(server, APP, branch, 1)).toEqual(['CANCELLING'])
   })
 })

@@ -1,6 +1,6 @@
 // Stopping one job by id (a number or a job ARN) as a workflow step: dist/index.js on Node 24, the real SDK
 // and signing, a local server; every test counts the requests that reached it. Also: a bad input fails before
-// any request (a few kinds through the bundle; every bad value is the settings unit test's).
+// any request (one of each way an input reaches the step; every bad value is the settings unit test's).
 import { describe, expect, it } from '@jest/globals'
 import type { FaultSpec } from '../support/amplify-server.js'
 import {
@@ -141,33 +141,34 @@ describe('stop by job id', () => {
   )
 
   it.concurrent.each([
+    // Each names what is missing, where, the operation and Amplify's own words, and the input to check.
     [
       'job',
       { 'job-id': '99' },
       ['StopJob 404', 'GetJob 404'],
-      `Job 99 was not found on branch "main" of app ${APP} (Amplify GetJob: Job not found: 99). Check job-id.`
+      ['Job 99', '"main"', APP, 'GetJob: Job not found: 99', 'job-id']
     ],
     [
       'app',
       { 'app-id': 'dmissing' },
       ['StopJob 404'],
-      'App dmissing was not found in us-east-1 (Amplify StopJob: App not found: dmissing). Check app-id and aws-region.'
+      ['App dmissing', 'us-east-1', 'StopJob: App not found: dmissing', 'app-id']
     ],
     [
       'branch',
       { 'branch-name': 'pr-9' },
       ['StopJob 404'],
-      `Branch "pr-9" was not found in app ${APP} (Amplify StopJob: Branch not found: pr-9). Check branch-name (a pull request's preview branch is named pr-<number>).`
+      ['Branch "pr-9"', APP, 'StopJob: Branch not found: pr-9', 'branch-name']
     ]
   ])(
     'a %s that does not exist fails the step, naming it, with the outputs set',
-    async (_, inputs, sent, message) => {
+    async (_, inputs, sent, fragments) => {
       const server = await startServer()
       server.addJobs(APP, 'main', 3)
 
       const result = await runStep(server, { inputs: { ...byId('3'), ...inputs } })
 
-      expect(expectFailure(result)).toBe(message)
+      expectFailure(result, ...fragments)
       expect(statuses(server)).toEqual(sent)
       expect(result.outputs).toMatchObject({ 'job-id': '', jobs: '[]', 'stopped-count': '0' })
       expect(server.getJob(APP, 'main', '3').status).toBe('RUNNING')
@@ -211,28 +212,40 @@ describe('stop by job id', () => {
   })
 })
 
+// One bad input for each way one reaches the step; every bad value is the settings unit test's.
 describe('a bad input fails with one ::error::, no output and not a single request', () => {
-  const ARN = `arn:aws:amplify:us-east-1:123456789012:apps/${APP}/branches/main/jobs/0000000001`
-  const NO_REGION = { env: { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined } }
-  it.concurrent.each<[string, Record<string, string>, StepRun?]>([
-    ['Input app-id is required', { 'app-id': '' }],
-    ['Input app-id "D1ABC" is not an Amplify app id', { 'app-id': 'D1ABC' }],
-    [`Inputs app-id and appId name the same thing but differ ("${APP}"`, { appId: 'd9other' }],
-    ['Input branch-name "a\\r::error::b" is not a branch name', { 'branch-name': 'a\r::error::b' }],
-    ['No AWS region: set the aws-region input', {}, NO_REGION],
-    ['Input keep-newest selects among discovered jobs', { 'job-id': '1', 'keep-newest': 'true' }],
-    ['Input job-id names one job', { 'app-id': `${APP},d9other`, 'job-id': '1' }],
-    ['Input aws-region "eu-west-1" disagrees with the job ARN', { 'job-id': ARN, 'aws-region': 'eu-west-1' }],
-    ['Input older-than "2 hours" is not a duration', { 'older-than': '2 hours' }],
-    ['Input branch-name is empty and this run is for the tag "v1"', {}, { event: pushEvent('refs/tags/v1') }]
-  ])('%s', async (message, inputs, run = {}) => {
+  it.concurrent.each<[string, Record<string, string>, StepRun, (string | RegExp)[]]>([
+    // A `with:` value: shown escaped, its carriage return cannot start a second ::error::.
+    [
+      'with:, a branch-name holding a carriage return',
+      { 'branch-name': 'a\r::error::b' },
+      {},
+      ['Input branch-name "a\\r::error::b"']
+    ],
+    // The runner passes `dry_run:` as INPUT_DRY_RUN, and only warns that it is not an input.
+    [
+      'the runner, dry_run: (not an input)',
+      {},
+      { env: { INPUT_DRY_RUN: 'true' } },
+      ['"dry_run"', 'did you mean dry-run?']
+    ],
+    // From the event: a tag names no branch.
+    [
+      'the event, a tag with no branch-name',
+      { 'branch-name': '' },
+      { event: pushEvent('refs/tags/v1') },
+      ['Input branch-name', 'tag "v1"']
+    ]
+  ])('from %s', async (_, inputs, run, fragments) => {
     const server = await startServer()
-    server.addJob(APP, 'main')
-    const branch: Record<string, string> = run.event ? {} : { 'branch-name': 'main' } // else from the event
 
-    const result = await runStep(server, { inputs: { 'app-id': APP, ...branch, ...inputs }, ...run })
+    const result = await runStep(server, {
+      inputs: { 'app-id': APP, 'branch-name': 'main', ...inputs },
+      ...run
+    })
 
-    expectInputError(result, server, message)
+    // expectInputError: one error with the fragments, no output, and not one request sent.
+    expectInputError(result, server, ...fragments)
     expect(result.annotations.map(a => a.command)).toEqual(['error'])
   })
 })

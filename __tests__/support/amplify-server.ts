@@ -210,8 +210,6 @@ export interface AmplifyServer {
   setThrottle(spec: ThrottleSpec | undefined): void
   /** Creates the app if missing (apps list in creation order); `meta` sets its name or repository. */
   addApp(appId: string, meta?: AppMeta): void
-  /** Creates the app and branch if missing (branches list in creation order). */
-  addBranch(appId: string, branchName: string): void
   /** Adds a job (creating app and branch if needed) and returns the stored job. */
   addJob(appId: string, branchName: string, seed?: JobSeed): StoredJob
   /** Adds `count` jobs with consecutive ids; `seed` may be a function of the index (0-based). */
@@ -226,11 +224,7 @@ export interface AmplifyServer {
   /** Sets a job's status; a final status sets endTime (now) if unset, another clears it. */
   setJobStatus(appId: string, branchName: string, jobId: string, status: JobStatus | (string & {})): StoredJob
   deleteBranch(appId: string, branchName: string): void
-  /** arn:aws:amplify:{region}:{account}:apps/{appId} (ListApps is denied on appArn('*')) */
-  appArn(appId: string): string
-  /** The app ARN + /branches/{branchName} */
-  branchArn(appId: string, branchName: string): string
-  /** The branch ARN + /jobs/{jobId zero-padded to 10 digits}, as in JobSummary.jobArn. */
+  /** arn:aws:amplify:{region}:{account}:apps/{appId}/branches/{branch}/jobs/{jobId zero-padded to 10 digits}, as in JobSummary.jobArn. */
   jobArn(appId: string, branchName: string, jobId: string): string
   /** Registers a hook; returns a function that removes it. */
   onRequest(hook: RequestHook): () => void
@@ -1045,9 +1039,6 @@ export async function startAmplifyServer(options: AmplifyServerOptions = {}): Pr
     addApp(appId, meta) {
       addApp(appId, meta)
     },
-    addBranch(appId, branchName) {
-      addBranch(appId, branchName)
-    },
     addJob,
     addJobs(appId, branchName, count, seed = {}) {
       return Array.from({ length: count }, (_, i) =>
@@ -1059,8 +1050,6 @@ export async function startAmplifyServer(options: AmplifyServerOptions = {}): Pr
     deleteBranch(appId, branchName) {
       apps.get(appId)?.branches.delete(branchName)
     },
-    appArn,
-    branchArn,
     jobArn,
     onRequest(hook) {
       hooks.push(hook)

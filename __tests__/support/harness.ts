@@ -26,7 +26,8 @@ import {
   startAmplifyServer,
   TEST_CREDENTIALS,
   type AmplifyServer,
-  type AmplifyServerOptions
+  type AmplifyServerOptions,
+  type LoggedRequest
 } from './amplify-server.js'
 
 export { parseAnnotations, parseOutputFile } from './action-runner.js'
@@ -182,10 +183,13 @@ export function calls(server: AmplifyServer): string[] {
   return server.requests.map(r => `${r.operation ?? 'unknown'} ${r.path} ${r.status}`)
 }
 
-/** Requests by operation, e.g. { ListJobs: 3, StopJob: 2 }. */
-export function countByOperation(server: AmplifyServer): Record<string, number> {
+/** Requests by operation, e.g. { ListJobs: 3, StopJob: 2 }; only those `which` keeps, when given. */
+export function countByOperation(
+  server: AmplifyServer,
+  which: (request: LoggedRequest) => boolean = () => true
+): Record<string, number> {
   const counts: Record<string, number> = {}
-  for (const r of server.requests)
+  for (const r of server.requests.filter(which))
     counts[r.operation ?? 'unknown'] = (counts[r.operation ?? 'unknown'] ?? 0) + 1
   return counts
 }
@@ -200,6 +204,11 @@ export function jobsPath(appId: string, branchName: string, jobId?: string, stop
   const branch = `/apps/${appId}/branches/${encodeURIComponent(branchName)}/jobs`
   if (jobId === undefined) return branch
   return `${branch}/${jobId}${stop ? '/stop' : ''}`
+}
+
+/** The status of jobs 1 … count of a branch, as the server holds them now. */
+export function jobStates(server: AmplifyServer, appId: string, branchName: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => server.getJob(appId, branchName, String(i + 1)).status)
 }
 
 /** Every request carried a valid SigV4 signature for the test credentials and region. */
@@ -267,6 +276,11 @@ export function htmlToText(html: string): string {
     .replace(/\s+/g, ' ')
     .trim()
 }
+
+// ---- Workflows -----------------------------------------------------------------------------------------
+
+/** A `uses:` of this action in a workflow: the local checkout (`./`) or a release, `…@<ref>`. */
+export const THIS_ACTION = /^(\.\/?|amplify-stop-job\/amplify-stop-job@.+)$/
 
 // ---- Fixtures ------------------------------------------------------------------------------------------
 
@@ -392,8 +406,6 @@ export function scheduleEvent(cron = '0 * * * *'): StepEvent {
   return { name: 'schedule', ref: 'refs/heads/main', payload: { schedule: cron, repository: REPOSITORY } }
 }
 
-export { jobSummary } from './fixtures.js'
-
 export interface TestCa {
   /** Path of the CA certificate (PEM), for NODE_EXTRA_CA_CERTS. */
   caFile: string
@@ -442,7 +454,7 @@ export function makeTestCa(hostname: string): TestCa {
 
 /** Characters that end or rewrite a line anywhere a log is read: C0/C1 controls (but the line feed), DEL, U+2028/9. */
 // eslint-disable-next-line no-control-regex
-export const LINE_BREAKING_OR_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/
+const LINE_BREAKING_OR_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/
 
 /** The most one line of the log may hold, a line of the step's error included (src/text.ts's MAX_LINE). */
 const MAX_LOG_LINE = 1000
@@ -453,7 +465,7 @@ const OPERATION = '(?:ListApps|ListBranches|ListJobs|StopJob|GetJob)'
  * How every line the action writes begins, as a plain line, in its own commands, or as a line of the step's
  * error: the first words of each sentence in src/messages.ts that can start one.
  */
-export const OWN_LINE_STARTS: readonly (string | RegExp)[] = [
+const OWN_LINE_STARTS: readonly (string | RegExp)[] = [
   // The run's first line, and failed requests: "Amplify StopJob for …", "Amplify refused …", "Amplify kept …".
   'Amplify ',
   // One line per job, and what reading a branch or waiting showed.
