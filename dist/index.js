@@ -30557,7 +30557,7 @@ async function parseSettings(readInput, env, loadEvent) {
     const region = arn ? arn.region : parseRegion(regionInput, env);
     const jobId = arn ? arn.jobId : jobInput === '' ? undefined : jobInput;
     if (jobId !== undefined)
-        rejectDiscoveryInputs(readInput, findTimeoutSeconds);
+        rejectDiscoveryInputs(selection, findTimeoutSeconds);
     let branches = arn
         ? { kind: 'names', names: [arn.branchName] }
         : branchInput !== ''
@@ -30673,14 +30673,18 @@ function parseSelection(readInput) {
     };
 }
 /** Inputs that select among discovered jobs, given with job-id: the user expects a filter that cannot apply. */
-function rejectDiscoveryInputs(readInput, findTimeoutSeconds) {
-    for (const input of ['keep-newest', 'commit-id', 'older-than', 'statuses', 'job-types']) {
-        const given = input === 'keep-newest' ? parseBoolean(readInput, input) : readInput(input) !== '';
-        if (given)
+function rejectDiscoveryInputs(selection, findTimeoutSeconds) {
+    const given = {
+        'keep-newest': selection.keepNewest,
+        'commit-id': selection.commitId !== undefined,
+        'older-than': selection.olderThanSeconds !== undefined,
+        statuses: selection.statuses !== undefined,
+        'job-types': selection.jobTypes !== undefined,
+        'find-timeout': findTimeoutSeconds > 0
+    };
+    for (const [input, isGiven] of Object.entries(given))
+        if (isGiven)
             throw new errors/* InputError */.dz(input, inputErrors.onlyForDiscovery(input));
-    }
-    if (findTimeoutSeconds > 0)
-        throw new errors/* InputError */.dz('find-timeout', inputErrors.onlyForDiscovery('find-timeout'));
 }
 /**
  * statuses and job-types: any of `allowed`, case-insensitive, separated by commas, spaces or newlines, in
